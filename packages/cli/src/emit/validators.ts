@@ -1,0 +1,98 @@
+/**
+ * Precompiled validators (ajv standalone): no schema is compiled at run time. The output depends only on
+ * `ajv-formats`' format table; ajv's own runtime helpers are inlined so the module needs nothing else.
+ */
+import { _, Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { isObject } from '../load/workspace.js';
+
+export interface ValidatorInput {
+  readonly exportName: string;
+  readonly schema: Record<string, unknown>;
+}
+
+/** Helpers that ajv's generated code would `require`, written out so the module is self-contained. */
+const RUNTIME: Readonly<Record<string, string>> = {
+  'ajv/dist/runtime/ucs2length': `function __ucs2length(str) {
+  let length = 0;
+  for (const _ of str) length++;
+  return length;
+}`,
+  'ajv/dist/runtime/equal': `function __equal(a, b) {
+  if (a === b) return true;
+  if (a && b && typeof a == 'object' && typeof b == 'object') {
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && __equal(a[k], b[k]));
+  }
+  return a !== a && b !== b;
+}`,
+};
+
+/** Generates the `validators.ts` module. Throws only on an ajv helper this generator does not know (a bug). */
+export function emitValidators(head: string, inputs: readonly ValidatorInput[]): string {
+  const ajv = new Ajv({
+    code: { source: true, esm: true, lines: false, formats: _`__formats` },
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    allErrors: false,
+    logger: false,
+  });
+  addFormats.default(ajv);
+  const unknownFormats = new Set<string>();
+  for (const input of inputs) collectFormats(input.schema, unknownFormats);
+  for (const format of unknownFormats) ajv.addFormat(format, true);
+  const refs: Record<string, string> = {};
+  inputs.forEach((input, i) => {
+    ajv.addSchema(input.schema, `schema${i}`);
+    refs[input.exportName] = `schema${i}`;
+  });
+  let code = inputs.length > 0 ? standaloneCode.default(ajv, refs) : '';
+  code = code.replace(/^"use strict";/, '');
+  const used = new Set<string>();
+  code = code.replace(/require\("([^"]+)"\)\.default/g, (_match: string, module: string) => {
+    if (!(module in RUNTIME)) throw new Error(`ajv standalone code requires ${module}, which the generator does not inline`);
+    used.add(module);
+    return `__${module.split('/').pop()}`;
+  });
+  if (/require\(/.test(code)) throw new Error('ajv standalone code still calls require()');
+  code = code.replace(/export const (\w+) = (\w+);/g, 'export const $1: Validator = $2 as Validator;');
+  return [
+    head,
+    '// @ts-nocheck: the body below is ajv standalone output, typed through the exports.',
+    "import { fullFormats as __formats } from 'ajv-formats/dist/formats.js';",
+    '',
+    '/** One error of a validator: `instancePath` is a JSON pointer into the validated data. */',
+    'export interface ValidationError {',
+    '  readonly instancePath: string;',
+    '  readonly schemaPath: string;',
+    '  readonly keyword: string;',
+    '  readonly params: Readonly<Record<string, unknown>>;',
+    '  readonly message?: string;',
+    '}',
+    '',
+    '/** A precompiled validator: true when `data` is valid; the errors of the last failed call are on `errors`. */',
+    'export interface Validator {',
+    '  (data: unknown): boolean;',
+    '  errors?: readonly ValidationError[] | null;',
+    '}',
+    '',
+    ...[...used].sort().map((m) => RUNTIME[m] + '\n'),
+    code.replace(/;(?=export const)/g, ';\n'),
+    '',
+  ].join('\n');
+}
+
+function collectFormats(schema: unknown, unknown: Set<string>): void {
+  if (Array.isArray(schema)) for (const s of schema) collectFormats(s, unknown);
+  else if (isObject(schema)) {
+    if (typeof schema.format === 'string' && !(schema.format in fullFormats)) unknown.add(schema.format);
+    for (const value of Object.values(schema)) collectFormats(value, unknown);
+  }
+}

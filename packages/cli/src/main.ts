@@ -1,0 +1,51 @@
+import { UsageError } from './args.js';
+import { catalogCommand, catalogHelp } from './commands/catalog.js';
+import { generateCommand, generateHelp } from './commands/generate.js';
+import { lintCommand, lintHelp } from './commands/lint.js';
+import type { Io } from './io.js';
+
+const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
+  generate: { run: generateCommand, help: generateHelp },
+  lint: { run: lintCommand, help: lintHelp },
+  catalog: { run: catalogCommand, help: catalogHelp },
+};
+
+export const mainHelp = `humangov: contract-first tooling for HumanGov event-driven services
+
+Usage: humangov <command> [options]
+
+Commands:
+  generate   generate types, validators and the event catalog from AsyncAPI/OpenAPI specs
+  lint       check specs: parser diagnostics plus HumanGov rules
+  catalog    print the event catalog (event, version, channel, producers, consumers)
+
+Run \`humangov <command> --help\` for a command's options.`;
+
+/** Runs the CLI; returns the exit code. Usage mistakes print help-like guidance, never a stack trace. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`humangov: unknown command "${name}"\n\n${mainHelp}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`humangov ${name}: ${error.message}\n\n${command.help}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`humangov ${name}: internal error: ${message}\nPlease report this with the spec that caused it.`);
+    return 1;
+  }
+}

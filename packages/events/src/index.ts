@@ -1,0 +1,60 @@
+// Generic runtime: works with any catalog written by `humangov generate`.
+export type {
+  AmqpBinding,
+  Catalog,
+  DataOf,
+  EventEntry,
+  EventMapShape,
+  EventTypeOf,
+  KafkaBinding,
+  LatestVersionOf,
+  MessageVersion,
+  RawValidationError,
+  RawValidator,
+  VersionOf,
+} from './catalog.js';
+export {
+  type CatalogOf,
+  type Codec,
+  type CodecOptions,
+  type CreateOptions,
+  createCodec,
+  type ParseOptions,
+} from './codec.js';
+export { deepFreeze } from './deep-freeze.js';
+export {
+  CLOUDEVENTS_JSON_CONTENT_TYPE,
+  type CloudEvent,
+  checkEnvelope,
+  type DeepReadonly,
+  isJsonContentType,
+  isRfc3339,
+  isValidAttributeName,
+} from './envelope.js';
+export {
+  EventValidationError,
+  HumanGovEventsError,
+  type HumanGovEventsErrorCode,
+  InvalidOptionsError,
+  isHumanGovError,
+  UnknownEventError,
+  UpcastError,
+} from './errors.js';
+export { escapePointerToken, type Issue, type IssueCode, type Result, readPointer } from './issue.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type SafeJsonOptions, safeJsonParse } from './safe-json.js';
+export {
+  type AnyEventOf,
+  defineUpcasters,
+  type EventOf,
+  type Next,
+  type Upcaster,
+  type Upcasters,
+  type UpcastersOf,
+} from './upcast.js';
+
+// HumanGov-bound instance (lead, once `src/generated/` exists):
+//   export { catalog, type EventMap, ...generated payload types } from './generated/index.js';
+//   export { createEvent, parse, serialize, upcast, validate } from './humangov.js';
+// where humangov.ts is `createCodec<EventMap>(catalog, { upcasters })` and upcasters.ts is
+// `defineUpcasters<EventMap>()({...})` built on the tested conversions of ./upcast-rules.js
+// (splitFullName, dateOf, toMinorUnits). Note: `EventMap` must be generated as a type alias, not an interface.
