@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
 const sourceCondition = { ssr: { resolve: { conditions: ['@humangov/source'] } } } as const;
 
 const roots = ['packages', 'examples'].flatMap((group) =>
-  existsSync(group) ? readdirSync(group).map((name) => `${group}/${name}`).filter((d) => existsSync(`${d}/package.json`)) : [],
+  existsSync(group)
+    ? readdirSync(group)
+        .map((name) => `${group}/${name}`)
+        .filter((d) => existsSync(`${d}/package.json`))
+    : [],
 );
 
 export default defineConfig({

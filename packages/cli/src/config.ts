@@ -44,7 +44,11 @@ export function expandSpecs(paths: readonly string[], kind: 'asyncapi' | 'openap
       } catch {
         // A missing file is reported by the loader with its name.
       }
-      return isDir ? readdirSync(abs).filter((f) => pattern.test(f)).map((f) => join(abs, f)) : [abs];
+      return isDir
+        ? readdirSync(abs)
+            .filter((f) => pattern.test(f))
+            .map((f) => join(abs, f))
+        : [abs];
     })
     .sort();
 }

@@ -7,11 +7,11 @@ import { type Diagnostic, hasErrors, sortDiagnostics } from './diagnostics.js';
 import { emitEventsModule } from './emit/events-module.js';
 import { header } from './emit/header.js';
 import { emitHttpModules } from './emit/http-module.js';
+import { validateWithParser } from './lint/parser-diagnostics.js';
 import { Workspace } from './load/workspace.js';
 import { readAsyncApi } from './transform/asyncapi-document.js';
 import { NameAllocator } from './transform/names.js';
 import { SchemaTransform } from './transform/schema-object.js';
-import { validateWithParser } from './lint/parser-diagnostics.js';
 
 export interface GenerateResult {
   /** Generated events modules, keyed by path relative to the events output folder. */
@@ -45,7 +45,8 @@ export async function generate(
 ): Promise<GenerateResult> {
   const diagnostics: Diagnostic[] = [];
   if (options.validate !== false) {
-    for (const file of asyncapi) diagnostics.push(...(await validateWithParser(file)).filter((d) => d.severity === 'error'));
+    for (const file of asyncapi)
+      diagnostics.push(...(await validateWithParser(file)).filter((d) => d.severity === 'error'));
   }
   const ws = new Workspace();
   const allocator = new NameAllocator();

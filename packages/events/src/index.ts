@@ -40,6 +40,11 @@ export {
   UnknownEventError,
   UpcastError,
 } from './errors.js';
+// The HumanGov catalog: generated payload types, `EventMap` and `catalog`. The one `export *` in the package,
+// on purpose: `generated/index.ts` is itself an explicit, generated list of names, so re-listing them here by
+// hand would only drift from the specs.
+export * from './generated/index.js';
+export { createEvent, humangov, parse, serialize, upcast, validate } from './humangov.js';
 export { escapePointerToken, type Issue, type IssueCode, type Result, readPointer } from './issue.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type SafeJsonOptions, safeJsonParse } from './safe-json.js';
 export {
@@ -51,10 +56,4 @@ export {
   type Upcasters,
   type UpcastersOf,
 } from './upcast.js';
-
-// HumanGov-bound instance (lead, once `src/generated/` exists):
-//   export { catalog, type EventMap, ...generated payload types } from './generated/index.js';
-//   export { createEvent, parse, serialize, upcast, validate } from './humangov.js';
-// where humangov.ts is `createCodec<EventMap>(catalog, { upcasters })` and upcasters.ts is
-// `defineUpcasters<EventMap>()({...})` built on the tested conversions of ./upcast-rules.js
-// (splitFullName, dateOf, toMinorUnits). Note: `EventMap` must be generated as a type alias, not an interface.
+export { upcasters } from './upcasters.js';

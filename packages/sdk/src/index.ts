@@ -1,5 +1,15 @@
 /**
- * Placeholder entry point: this package is part of the HumanGov layout (see DESIGN.md) and gains its API in a
- * later issue. It exports only its version so that it builds, packs and passes the packaging checks today.
+ * @humangov/sdk. Today it carries the generated HTTP API types of the HumanGov services (openapi-typescript
+ * `paths`, `components` and `operations`, generated from `specs/openapi`); typed messaging over Kafka, RabbitMQ
+ * and memory and the typed HTTP clients follow in later issues.
  */
+export type {
+  BenefitsComponents,
+  BenefitsOperations,
+  BenefitsPaths,
+  CitizenRegistryComponents,
+  CitizenRegistryOperations,
+  CitizenRegistryPaths,
+} from './http/generated/index.js';
+
 export const version = '0.1.0';

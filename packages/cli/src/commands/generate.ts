@@ -32,7 +32,8 @@ interface Target {
 
 function target(argv: readonly string[], io: Io): { target: Target; check: boolean; validate: boolean } {
   const args = parseArgs(argv, { flags: ['check', 'no-validate'], lists: ['asyncapi', 'openapi'], values: ['out'] });
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]}: name files with --asyncapi or --openapi`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`unexpected argument ${args.positionals[0]}: name files with --asyncapi or --openapi`);
   const check = args.flags.has('check');
   const validate = !args.flags.has('no-validate');
   const named = args.values.has('asyncapi') || args.values.has('openapi');
@@ -41,9 +42,17 @@ function target(argv: readonly string[], io: Io): { target: Target; check: boole
     if (!out) throw new UsageError('--out DIR is required with --asyncapi/--openapi');
     const dir = resolve(io.cwd, out);
     const files = (key: string, kind: 'asyncapi' | 'openapi') =>
-      expandSpecs((args.values.get(key) ?? []).map((f) => resolve(io.cwd, f)), kind);
+      expandSpecs(
+        (args.values.get(key) ?? []).map((f) => resolve(io.cwd, f)),
+        kind,
+      );
     return {
-      target: { asyncapi: files('asyncapi', 'asyncapi'), openapi: files('openapi', 'openapi'), eventsOut: dir, httpOut: join(dir, 'http') },
+      target: {
+        asyncapi: files('asyncapi', 'asyncapi'),
+        openapi: files('openapi', 'openapi'),
+        eventsOut: dir,
+        httpOut: join(dir, 'http'),
+      },
       check,
       validate,
     };
@@ -98,10 +107,14 @@ export async function generateCommand(argv: readonly string[], io: Io): Promise<
       io.out('generate --check: generated code matches the specs');
       return 0;
     }
-    io.err(`generate --check: generated code differs from what the specs produce:\n  ${drift.join('\n  ')}\nRun \`humangov generate\` and commit the result.`);
+    io.err(
+      `generate --check: generated code differs from what the specs produce:\n  ${drift.join('\n  ')}\nRun \`humangov generate\` and commit the result.`,
+    );
     return 1;
   }
-  io.out(`generate: ${result.rows.length} message versions, ${t.openapi.length} HTTP APIs; ${drift.length} files written or removed`);
+  io.out(
+    `generate: ${result.rows.length} message versions, ${t.openapi.length} HTTP APIs; ${drift.length} files written or removed`,
+  );
   return 0;
 }
 

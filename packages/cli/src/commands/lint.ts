@@ -20,7 +20,8 @@ Exits 1 when any error was found. With no files, lints the AsyncAPI folders of $
 
 export async function lintCommand(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {});
-  const paths = args.positionals.length > 0 ? args.positionals.map((f) => resolve(io.cwd, f)) : loadConfig(io.cwd)?.asyncapi;
+  const paths =
+    args.positionals.length > 0 ? args.positionals.map((f) => resolve(io.cwd, f)) : loadConfig(io.cwd)?.asyncapi;
   if (!paths) throw new UsageError(`no ${CONFIG_FILE} in ${io.cwd}: name AsyncAPI files`);
   const files = expandSpecs(paths, 'asyncapi');
   const diagnostics = await lint(files);

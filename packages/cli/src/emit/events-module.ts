@@ -3,11 +3,12 @@
  * `validators.ts` (precompiled validators), `catalog.ts` (the runtime catalog) and `index.ts`.
  * The set imports nothing but `ajv-formats`' format table, so it compiles wherever it is written.
  */
+
+import { nodeId } from '../load/workspace.js';
+import type { AsyncApiModel, EventVersionModel } from '../transform/asyncapi-document.js';
 import type { NameAllocator } from '../transform/names.js';
 import { jsdoc, pascalCase } from '../transform/names.js';
-import type { AsyncApiModel, EventVersionModel } from '../transform/asyncapi-document.js';
 import type { SchemaTransform } from '../transform/schema-object.js';
-import { nodeId } from '../load/workspace.js';
 import { emitValidators } from './validators.js';
 
 interface Names {
@@ -100,7 +101,9 @@ export function emitEventsModule(
       pii: event.payload ? schemas.piiPaths(event.payload) : [],
       examples: event.examples.map((e) => e.value),
     };
-    const body = Object.entries(fields).map(([k, v]) => `        ${k}: ${indent(JSON.stringify(v, null, 2), '        ')},`);
+    const body = Object.entries(fields).map(
+      ([k, v]) => `        ${k}: ${indent(JSON.stringify(v, null, 2), '        ')},`,
+    );
     return [
       `      ${event.version}: {`,
       ...body,

@@ -7,7 +7,9 @@ import { pascalCase } from '../transform/names.js';
 
 /** `citizen-registry.openapi.yaml` -> `citizen-registry`. */
 export const moduleName = (file: string): string =>
-  basename(file).replace(/\.(openapi\.)?(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9._-]/g, '-');
+  basename(file)
+    .replace(/\.(openapi\.)?(ya?ml|json)$/i, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-');
 
 export async function emitHttpModules(
   files: readonly string[],

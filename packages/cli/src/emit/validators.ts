@@ -3,9 +3,9 @@
  * `ajv-formats`' format table; ajv's own runtime helpers are inlined so the module needs nothing else.
  */
 import { _, Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
 import { isObject } from '../load/workspace.js';
 
 export interface ValidatorInput {
@@ -57,7 +57,8 @@ export function emitValidators(head: string, inputs: readonly ValidatorInput[]):
   code = code.replace(/^"use strict";/, '');
   const used = new Set<string>();
   code = code.replace(/require\("([^"]+)"\)\.default/g, (_match: string, module: string) => {
-    if (!(module in RUNTIME)) throw new Error(`ajv standalone code requires ${module}, which the generator does not inline`);
+    if (!(module in RUNTIME))
+      throw new Error(`ajv standalone code requires ${module}, which the generator does not inline`);
     used.add(module);
     return `__${module.split('/').pop()}`;
   });

@@ -13,10 +13,33 @@ import { validateWithParser } from './parser-diagnostics.js';
  * these names must carry `x-pii: true`; other contexts refer to a citizen by `citizen_id`.
  */
 export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
-  'name', 'full_name', 'given_name', 'family_name', 'first_name', 'last_name', 'surname', 'middle_name',
-  'date_of_birth', 'birth_date', 'dob', 'address', 'street', 'address_line1', 'address_line2', 'postcode',
-  'postal_code', 'national_id', 'national_identifier', 'national_insurance_number', 'ssn', 'email', 'phone',
-  'phone_number', 'income', 'monthly_income', 'annual_income',
+  'name',
+  'full_name',
+  'given_name',
+  'family_name',
+  'first_name',
+  'last_name',
+  'surname',
+  'middle_name',
+  'date_of_birth',
+  'birth_date',
+  'dob',
+  'address',
+  'street',
+  'address_line1',
+  'address_line2',
+  'postcode',
+  'postal_code',
+  'national_id',
+  'national_identifier',
+  'national_insurance_number',
+  'ssn',
+  'email',
+  'phone',
+  'phone_number',
+  'income',
+  'monthly_income',
+  'annual_income',
 ]);
 
 /** Lints AsyncAPI files. Returns errors and warnings (parser infos and hints are left out), sorted by place. */
@@ -49,7 +72,12 @@ function checkEvent(ws: Workspace, schemas: SchemaTransform, ajv: Ajv, event: Ev
     for (const example of event.examples) {
       if (validate(example.value)) continue;
       for (const e of validate.errors ?? []) {
-        ws.report(example, 'error', 'example-valid', `${label}: example ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+        ws.report(
+          example,
+          'error',
+          'example-valid',
+          `${label}: example ${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
+        );
       }
     }
   }
@@ -60,11 +88,18 @@ function checkEvent(ws: Workspace, schemas: SchemaTransform, ajv: Ajv, event: Ev
     const v = target.value;
     const isObjectSchema = v.type === 'object' || (v.type === undefined && isObject(v.properties));
     if (isObjectSchema && isObject(v.properties) && !schemas.nameOf(target)) {
-      ws.report(target, 'error', 'no-anonymous-schema', `${label}: name this object schema (move it to components.schemas or give it a title)`);
+      ws.report(
+        target,
+        'error',
+        'no-anonymous-schema',
+        `${label}: name this object schema (move it to components.schemas or give it a title)`,
+      );
     }
     if (key !== undefined && PERSONAL_FIELDS.has(key)) {
-      const marked = (isObject(node.value) && node.value['x-pii'] === true) || v['x-pii'] === true;
-      if (!marked) ws.report(node, 'error', 'pii-marked', `${label}: "${key}" holds personal data: mark it \`x-pii: true\``);
+      const flag = isObject(node.value) && 'x-pii' in node.value ? node.value['x-pii'] : v['x-pii'];
+      // `x-pii: false` is an explicit "not personal data" (a template variable called `name`, say).
+      if (typeof flag !== 'boolean')
+        ws.report(node, 'error', 'pii-marked', `${label}: "${key}" holds personal data: mark it \`x-pii: true\``);
     }
   });
 }
@@ -74,17 +109,32 @@ function checkKafkaKey(ws: Workspace, event: EventVersionModel, schema: Record<s
   const kafka = bindings && ws.child(bindings, 'kafka');
   const keySchema = kafka && ws.deref(kafka);
   if (!keySchema || !ws.child(keySchema, 'key')) {
-    ws.report(event.node, 'error', 'kafka-key', `${label}: a message on a Kafka channel needs \`bindings.kafka.key\` (the key schema)`);
+    ws.report(
+      event.node,
+      'error',
+      'kafka-key',
+      `${label}: a message on a Kafka channel needs \`bindings.kafka.key\` (the key schema)`,
+    );
   }
   if (!event.partitionKey) {
-    ws.report(event.node, 'error', 'kafka-key', `${label}: add \`x-partition-key\`, a JSON pointer to the payload field that keys the Kafka message`);
+    ws.report(
+      event.node,
+      'error',
+      'kafka-key',
+      `${label}: add \`x-partition-key\`, a JSON pointer to the payload field that keys the Kafka message`,
+    );
     return;
   }
   const first = event.partitionKey.split('/')[1] ?? '';
   const required = Array.isArray(schema.required) ? schema.required : [];
   const props = isObject(schema.properties) ? schema.properties : {};
   if (!(first in props) || !required.includes(first)) {
-    ws.report(ws.child(event.node, 'x-partition-key') ?? event.node, 'error', 'kafka-key', `${label}: x-partition-key ${event.partitionKey} must name a required payload property`);
+    ws.report(
+      ws.child(event.node, 'x-partition-key') ?? event.node,
+      'error',
+      'kafka-key',
+      `${label}: x-partition-key ${event.partitionKey} must name a required payload property`,
+    );
   }
 }
 
@@ -104,10 +154,7 @@ function walkSchema(ws: Workspace, root: Located, visit: (node: Located, key?: s
       const child = ws.child(target, k);
       if (child && isObject(child.value)) walk(child);
     }
-    for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      const list = ws.child(target, k);
-      if (list && Array.isArray(list.value)) list.value.forEach((_, i) => walk(ws.child(list, i)!, key));
-    }
+    for (const k of ['allOf', 'anyOf', 'oneOf']) for (const item of ws.items(target, k)) walk(item, key);
   };
   walk(root);
 }

@@ -1,7 +1,7 @@
 /** The AsyncAPI parser's own validation (JSON Schema of the spec + its Spectral rules), as our diagnostics. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Parser, fromFile } from '@asyncapi/parser';
+import { fromFile, Parser } from '@asyncapi/parser';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import { toPointer } from '../diagnostics.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, type Severity, toPointer } from '../diagnostics.js';
 
 /** A loaded YAML or JSON file: its value, plus enough of its syntax tree to tell the line of any JSON path. */

@@ -64,6 +64,12 @@ export class Workspace {
     return value === undefined ? undefined : { file: node.file, path: [...node.path, String(key)], value };
   }
 
+  /** The elements of an array-valued child (`allOf`, `examples`, `traits`...), or none when it is absent. */
+  items(node: Located, key: string): Located[] {
+    const list = this.child(node, key);
+    return list && Array.isArray(list.value) ? list.value.map((_, i) => this.child(list, i)!).filter(Boolean) : [];
+  }
+
   /**
    * Follows `$ref` chains until a node that is not a reference. A broken or external (http) reference is reported
    * at the referring node and yields `undefined`.
@@ -91,7 +97,12 @@ export class Workspace {
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
     if (/^[a-z][a-z0-9+.-]*:/i.test(filePart)) {
-      this.report(from, 'error', 'ref-external', `remote $ref "${ref}" is not supported: vendor the file and use a relative path`);
+      this.report(
+        from,
+        'error',
+        'ref-external',
+        `remote $ref "${ref}" is not supported: vendor the file and use a relative path`,
+      );
       return undefined;
     }
     const file = filePart ? resolvePath(dirname(from.file), filePart) : from.file;

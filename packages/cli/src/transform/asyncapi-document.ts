@@ -108,7 +108,12 @@ export function readAsyncApi(ws: Workspace, files: readonly string[]): AsyncApiM
     const earlier = byKey.get(key);
     if (earlier) {
       const at = ws.at(earlier.node.file, []) ? `${basename(earlier.node.file)}#/${earlier.node.path.join('/')}` : '';
-      ws.report(message.node, 'error', 'message-duplicate', `${message.type} v${message.version} is declared twice (also at ${at}): give one of them another \`x-version\` or \`x-event-type\``);
+      ws.report(
+        message.node,
+        'error',
+        'message-duplicate',
+        `${message.type} v${message.version} is declared twice (also at ${at}): give one of them another \`x-version\` or \`x-event-type\``,
+      );
       continue;
     }
     byKey.set(key, {
@@ -118,6 +123,8 @@ export function readAsyncApi(ws: Workspace, files: readonly string[]): AsyncApiM
       consumers: [...(consumers.get(id) ?? [])].sort(),
     });
   }
-  const events = [...byKey.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version));
+  const events = [...byKey.values()].sort((a, b) =>
+    a.type < b.type ? -1 : a.type > b.type ? 1 : a.version - b.version,
+  );
   return { events, services };
 }

@@ -45,13 +45,18 @@ export function messageObject(ws: Workspace, node: Located, key: string, default
   if (versionNode) {
     const v = versionNode.value;
     if (typeof v === 'number' && Number.isInteger(v) && v >= 1) version = v;
-    else ws.report(versionNode, 'error', 'message-version', '`x-version` must be a positive integer (the major version)');
+    else
+      ws.report(versionNode, 'error', 'message-version', '`x-version` must be a positive integer (the major version)');
   }
   const partitionKey = str('x-partition-key');
   if (partitionKey !== undefined && !partitionKey.startsWith('/')) {
-    ws.report(field('x-partition-key')!, 'error', 'partition-key', '`x-partition-key` must be a JSON pointer such as /citizen_id');
+    ws.report(
+      field('x-partition-key')!,
+      'error',
+      'partition-key',
+      '`x-partition-key` must be a JSON pointer such as /citizen_id',
+    );
   }
-  const examples = field('examples');
   const summary = str('summary') ?? str('title');
   const description = str('description');
   return {
@@ -65,24 +70,22 @@ export function messageObject(ws: Workspace, node: Located, key: string, default
     contentType: str('contentType') ?? defaultContentType,
     ...payloadOf(ws, field('payload')),
     ...(partitionKey?.startsWith('/') && { partitionKey }),
-    examples:
-      examples && Array.isArray(examples.value)
-        ? examples.value.flatMap((_, i) => {
-            const ex = ws.deref(ws.child(examples, i)!);
-            const payload = ex && ws.child(ex, 'payload');
-            return payload ? [payload] : [];
-          })
-        : [],
+    examples: examplesOf(ws, node, traits),
   };
 }
 
 function traitsOf(ws: Workspace, node: Located): Located[] {
-  const list = ws.child(node, 'traits');
-  if (!list || !Array.isArray(list.value)) return [];
-  return list.value.flatMap((_, i) => {
-    const trait = ws.deref(ws.child(list, i)!);
-    return trait ? [trait] : [];
-  });
+  return ws.items(node, 'traits').flatMap((item) => ws.deref(item) ?? []);
+}
+
+function examplesOf(ws: Workspace, node: Located, traits: readonly Located[]): Located[] {
+  const owner = [node, ...traits].find((n) => ws.child(n, 'examples'));
+  return owner
+    ? ws.items(owner, 'examples').flatMap((item) => {
+        const example = ws.deref(item);
+        return (example && ws.child(example, 'payload')) ?? [];
+      })
+    : [];
 }
 
 function payloadOf(ws: Workspace, payload: Located | undefined): { payload?: Located } {
@@ -92,10 +95,16 @@ function payloadOf(ws: Workspace, payload: Located | undefined): { payload?: Loc
   const v = target.value;
   if (isObject(v) && typeof v.schemaFormat === 'string' && 'schema' in v) {
     if (!JSON_SCHEMA_FORMAT.test(v.schemaFormat)) {
-      ws.report(target, 'warning', 'payload-format', `schema format ${v.schemaFormat} is not supported; the payload is typed as unknown and not validated`);
+      ws.report(
+        target,
+        'warning',
+        'payload-format',
+        `schema format ${v.schemaFormat} is not supported; the payload is typed as unknown and not validated`,
+      );
       return {};
     }
-    return { payload: ws.child(target, 'schema')! };
+    const schema = ws.deref(ws.child(target, 'schema')!);
+    return schema ? { payload: schema } : {};
   }
-  return { payload };
+  return { payload: target };
 }

@@ -22,13 +22,11 @@ export function operationObject(ws: Workspace, node: Located): OperationModel | 
     ws.report(node, 'error', 'operation-channel', 'an operation needs a `channel` $ref');
     return undefined;
   }
-  const list = ws.child(node, 'messages');
-  const messageIds =
-    list && Array.isArray(list.value)
-      ? list.value.flatMap((_, i) => {
-          const message = ws.deref(ws.child(list, i)!);
-          return message ? [nodeId(message)] : [];
-        })
-      : undefined;
+  const messageIds = ws.child(node, 'messages')
+    ? ws.items(node, 'messages').flatMap((item) => {
+        const message = ws.deref(item);
+        return message ? [nodeId(message)] : [];
+      })
+    : undefined;
   return { node, action: v.action, channel, ...(messageIds && { messageIds }) };
 }

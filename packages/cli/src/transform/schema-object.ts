@@ -11,12 +11,43 @@ import { jsdoc, type NameAllocator, propertyKey } from './names.js';
 
 /** JSON Schema draft-07 keywords kept in validator schemas; anything else (x-*, example, discriminator) is dropped. */
 const KEYWORDS = new Set([
-  'type', 'enum', 'const', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'required', 'minItems', 'maxItems', 'uniqueItems', 'minProperties',
-  'maxProperties', 'title', 'description', 'contentMediaType', 'contentEncoding', 'readOnly', 'writeOnly',
+  'type',
+  'enum',
+  'const',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'required',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'title',
+  'description',
+  'contentMediaType',
+  'contentEncoding',
+  'readOnly',
+  'writeOnly',
 ]);
 /** Keywords whose value is a schema or a list/map of schemas. */
-const SUBSCHEMA = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else']);
+const SUBSCHEMA = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+]);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf']);
 const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties']);
 
@@ -61,7 +92,7 @@ export class SchemaTransform {
     const doc = isObject(v) ? describe(v) : [];
     const body = this.typeBody(named.node, '', new Set([nodeId(named.node)]));
     const header = jsdoc(doc);
-    return body.startsWith('{')
+    return body.startsWith('{') && body.endsWith('}') && paren(body) === body
       ? `${header}export interface ${named.name} ${body}\n`
       : `${header}export type ${named.name} = ${body};\n`;
   }
@@ -85,19 +116,16 @@ export class SchemaTransform {
     if (v === true || (isObject(v) && Object.keys(v).every((k) => !isTypeKeyword(k)))) return 'unknown';
     if (v === false) return 'never';
     if (!isObject(v)) {
-      this.ws.report(node, 'warning', 'schema-unsupported', 'a schema must be an object or a boolean; typed as unknown');
+      this.ws.report(
+        node,
+        'warning',
+        'schema-unsupported',
+        'a schema must be an object or a boolean; typed as unknown',
+      );
       return 'unknown';
     }
-    const sub = (key: string | number, parent: Located = node) => {
-      const child = this.ws.child(parent, key);
-      return child ? this.typeOf(child, indent, stack) : 'unknown';
-    };
-    const list = (key: string, sep: string) => {
-      const items = this.ws.child(node, key);
-      if (!items || !Array.isArray(items.value)) return undefined;
-      const parts = items.value.map((_, i) => paren(sub(i, items)));
-      return unique(parts).join(sep) || undefined;
-    };
+    const list = (key: string, sep: string) =>
+      unique(this.ws.items(node, key).map((item) => paren(this.typeOf(item, indent, stack)))).join(sep) || undefined;
     let type: string;
     if ('const' in v) type = literal(v.const);
     else if (Array.isArray(v.enum)) type = unique(v.enum.map(literal)).join(' | ') || 'never';
@@ -146,11 +174,10 @@ export class SchemaTransform {
     const items = this.ws.child(node, 'items');
     if (!items) return 'readonly unknown[]';
     if (Array.isArray(items.value)) {
-      const parts = items.value.map((_, i) => {
-        const child = this.ws.child(items, i);
-        return child ? this.typeOf(child, indent, stack) : 'unknown';
-      });
-      return `readonly [${parts.join(', ')}]`;
+      return `readonly [${this.ws
+        .items(node, 'items')
+        .map((item) => this.typeOf(item, indent, stack))
+        .join(', ')}]`;
     }
     return `readonly ${paren(this.typeOf(items, indent, stack))}[]`;
   }
@@ -169,7 +196,9 @@ export class SchemaTransform {
           doc.push(...describe(shown.value));
         }
         const optional = required.has(key) ? '' : '?';
-        lines.push(`${jsdoc(doc, inner)}${inner}readonly ${propertyKey(key)}${optional}: ${this.typeOf(prop, inner, stack)};`);
+        lines.push(
+          `${jsdoc(doc, inner)}${inner}readonly ${propertyKey(key)}${optional}: ${this.typeOf(prop, inner, stack)};`,
+        );
       }
     }
     const extra = this.ws.child(node, 'additionalProperties');
@@ -179,7 +208,8 @@ export class SchemaTransform {
       return `{ readonly [key: string]: ${this.typeOf(extra, inner, stack)} }`;
     }
     if (open || patterned) lines.push(`${inner}readonly [key: string]: unknown;`);
-    if (lines.length === 0) return v.additionalProperties === false ? 'Record<string, never>' : '{ readonly [key: string]: unknown }';
+    if (lines.length === 0)
+      return v.additionalProperties === false ? 'Record<string, never>' : '{ readonly [key: string]: unknown }';
     return `{\n${lines.join('\n')}\n${indent}}`;
   }
 
@@ -211,7 +241,11 @@ export class SchemaTransform {
       definitions[named.name] = visit(named.node, true, new Set());
     }
     if (Object.keys(definitions).length === 0) return schema;
-    const sorted = Object.fromEntries(Object.keys(definitions).sort().map((k) => [k, definitions[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(definitions)
+        .sort()
+        .map((k) => [k, definitions[k]]),
+    );
     return { ...schema, definitions: sorted };
   }
 
@@ -260,8 +294,7 @@ export class SchemaTransform {
         if (child && isObject(child.value)) walk(child, `${path}/*`, next);
       }
       for (const key of SUBSCHEMA_LIST) {
-        const list = this.ws.child(target, key);
-        if (list && Array.isArray(list.value)) list.value.forEach((_, i) => walk(this.ws.child(list, i)!, path, next));
+        for (const item of this.ws.items(target, key)) walk(item, path, next);
       }
     };
     walk(root, '', new Set());
@@ -269,11 +302,17 @@ export class SchemaTransform {
   }
 }
 
-const isTypeKeyword = (k: string): boolean => KEYWORDS.has(k) || SUBSCHEMA.has(k) || SUBSCHEMA_LIST.has(k) ||
-  SUBSCHEMA_MAP.has(k) || k === '$ref' || k === 'nullable';
+const isTypeKeyword = (k: string): boolean =>
+  KEYWORDS.has(k) ||
+  SUBSCHEMA.has(k) ||
+  SUBSCHEMA_LIST.has(k) ||
+  SUBSCHEMA_MAP.has(k) ||
+  k === '$ref' ||
+  k === 'nullable';
 
 function inferTypes(v: Record<string, unknown>): string[] {
-  if ('properties' in v || 'additionalProperties' in v || 'patternProperties' in v || 'required' in v) return ['object'];
+  if ('properties' in v || 'additionalProperties' in v || 'patternProperties' in v || 'required' in v)
+    return ['object'];
   if ('items' in v) return ['array'];
   return [];
 }

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  catalog,
+  createEvent,
+  type EventMap,
+  type MessageVersion,
+  parse,
+  serialize,
+  upcast,
+  validate,
+} from './index.js';
+
+const source = '/humangov/test';
+const versions: MessageVersion[] = Object.values(catalog).flatMap((entry) => Object.values(entry.versions));
+
+describe('every example in the specs', () => {
+  it('is in the catalog: at least 20 event types, each version with an example', () => {
+    expect(Object.keys(catalog).length).toBeGreaterThanOrEqual(20);
+    for (const version of versions)
+      expect(version.examples.length, `${version.type} v${version.version}`).toBeGreaterThan(0);
+  });
+
+  it.each(
+    versions.flatMap((v) => v.examples.map((example, i) => [`${v.type} v${v.version} #${i + 1}`, v, example] as const)),
+  )('%s round-trips: create -> serialize -> parse -> validate -> upcast to latest', (_label, version, example) => {
+    const type = version.type as keyof EventMap;
+    const event = createEvent(type, example as never, { source, version: version.version as never });
+    expect(event).toMatchObject({ specversion: '1.0', type, version: version.version, source, data: example });
+    expect(event.dataschema).toBe(version.dataschema);
+    const parsed = parse(serialize(event));
+    expect(parsed.issues).toBeUndefined();
+    expect(parsed.value).toEqual(event);
+    const checked = validate(parsed.value);
+    expect(checked.value).toEqual(event);
+    const latest = catalog[type].latest;
+    const upcasted = upcast(parsed.value!, latest as never);
+    expect(upcasted.issues).toBeUndefined();
+    expect(upcasted.value!.version).toBe(latest);
+    const target = (catalog[type].versions as Record<number, MessageVersion>)[latest]!;
+    expect(target.validate(upcasted.value!.data)).toBe(true);
+  });
+});
+
+describe('HumanGov upcasters', () => {
+  it('citizen.registered v1 -> v2 splits the name and keeps every other field', () => {
+    const v1 = catalog['citizen.registered'].versions[1].examples[0]!;
+    const event = createEvent('citizen.registered', { ...v1, name: 'Ada King Lovelace' }, { source, version: 1 });
+    const result = upcast(event, 2);
+    expect(result.value?.data).toMatchObject({
+      given_name: 'Ada King',
+      family_name: 'Lovelace',
+      citizen_id: v1.citizen_id,
+    });
+    expect(result.value?.data).not.toHaveProperty('name');
+  });
+
+  it('citizen.circumstances-changed v1 -> v2 takes effective_date from the event time', () => {
+    const v1 = catalog['citizen.circumstances-changed'].versions[1].examples[0]!;
+    const codecTime = createEvent('citizen.circumstances-changed', v1, { source, version: 1 });
+    const result = upcast(codecTime, 2);
+    expect(result.value?.data.effective_date).toBe(codecTime.time.slice(0, 10));
+  });
+
+  it('payment.disbursed v1 -> v2 turns a decimal string into exact minor units', () => {
+    const v1 = catalog['payment.disbursed'].versions[1].examples[0]!;
+    const event = createEvent(
+      'payment.disbursed',
+      { ...v1, amount: { amount: '1234.56', currency: 'EUR' } },
+      { source, version: 1 },
+    );
+    expect(upcast(event, 2).value?.data.amount).toEqual({ amount_minor: 123456, currency: 'EUR' });
+  });
+});
+
+describe('wire-exact property names', () => {
+  it('keeps snake_case keys and JavaScript words (name, status, delete, class) as the specs spell them', () => {
+    expect(Object.keys(catalog['citizen.registered'].versions[1].schema.properties)).toContain('name');
+    expect(Object.keys(catalog['citizen.erasure-requested'].versions[1].schema.properties)).toContain('delete');
+    expect(Object.keys(catalog['payment.scheduled'].versions[2].schema.properties)).toContain('class');
+    expect(Object.keys(catalog['citizen.circumstances-changed'].versions[2].schema.properties)).toContain('status');
+  });
+
+  it('marks personal data fields in the catalog', () => {
+    expect(catalog['citizen.registered'].versions[2].pii).toEqual(
+      expect.arrayContaining(['/given_name', '/family_name']),
+    );
+  });
+});
+
+describe('type checks on the HumanGov catalog', () => {
+  it('rejects wrong event names, wrong fields and missing required fields at compile time', () => {
+    const v2 = catalog['citizen.registered'].versions[2].examples[0]!;
+    const { given_name: _omitted, ...withoutGivenName } = v2;
+    const reject = (fn: () => unknown) => expect(fn).toThrow();
+    // @ts-expect-error: 'citizen.registred' is not an event type
+    reject(() => createEvent('citizen.registred', v2, { source }));
+    // @ts-expect-error: v2 has no `name` (it was split into given_name and family_name)
+    reject(() => createEvent('citizen.registered', { ...v2, name: 'Ada Lovelace' }, { source }));
+    // @ts-expect-error: given_name is required in v2
+    reject(() => createEvent('citizen.registered', withoutGivenName, { source }));
+    const payment = catalog['payment.scheduled'].versions[2].examples[0]!;
+    const decimalAmount = { ...payment, amount: { amount_minor: '12.50', currency: 'EUR' } };
+    // @ts-expect-error: amount_minor is a number in payment.scheduled v2, not a decimal string
+    reject(() => createEvent('payment.scheduled', decimalAmount, { source }));
+    // @ts-expect-error: citizen.registered has no version 3
+    reject(() => createEvent('citizen.registered', v2, { source, version: 3 }));
+  });
+});

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# THE test command (README): bootstrap, services, checks, then the vitest suite.
+#   bash scripts/test.sh
+# Steps run in order and stop at the first failure, except vitest, which always runs (when node_modules exists) so
+# that its counts are reported (.vitest-report.json, read by .ci/run). Exit 1 if any step failed.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=lib/pnpm.sh
+. scripts/lib/pnpm.sh
+export NO_COLOR=1
+
+failed=""
+step() {
+  local what="$1"
+  shift
+  if [ -n "$failed" ]; then
+    echo "test: skipped: $what (after the failure of: $failed)"
+    return 0
+  fi
+  echo "==> $what"
+  if ! "$@" </dev/null; then
+    echo "test: FAILED: $what (command: $*)" >&2
+    failed="$what"
+  fi
+}
+
+step "bootstrap" bash scripts/bootstrap.sh
+use_installed_pnpm || true # bootstrap may have installed pnpm 12.4.2 where PATH does not look first
+
+# ---- services hook -------------------------------------------------------------------------------------------
+# Kafka, RabbitMQ and PostgreSQL for the integration tests (TOOLCHAIN.md "Services on loopback"). No service is
+# needed yet; the issue that adds scripts/services enables this line:
+# step "services up" bash scripts/services up
+# --------------------------------------------------------------------------------------------------------------
+
+step "biome check" pnpm exec biome check .
+for dir in packages/*/ examples/*/; do
+  [ -f "${dir}tsconfig.json" ] || continue
+  step "tsc ${dir%/}" pnpm exec tsc --noEmit -p "${dir%/}"
+done
+step "check-imports tests (node --test --test-reporter=spec scripts/)" node --test scripts/
+step "check-imports" node scripts/check-imports.mjs
+step "check-packages" node scripts/check-packages.mjs
+step "humangov generate --check" node packages/cli/dist/bin.js generate --check
+
+# vitest runs even after a failure, so that CI always gets its counts.
+rm -f .vitest-report.json
+if [ -d node_modules/.bin ]; then
+  echo "==> vitest"
+  if ! pnpm exec vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json </dev/null; then
+    echo "test: FAILED: vitest" >&2
+    failed="${failed:+$failed, }vitest"
+  fi
+else
+  echo "test: FAILED: vitest cannot run: node_modules is missing (bootstrap failed)" >&2
+  failed="${failed:+$failed, }vitest"
+fi
+
+if [ -n "$failed" ]; then
+  echo "test: FAILED: $failed" >&2
+  exit 1
+fi
+echo "test: ok"
