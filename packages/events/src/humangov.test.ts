@@ -72,6 +72,27 @@ describe('HumanGov upcasters', () => {
   });
 });
 
+describe('bindings', () => {
+  it.each(versions.map((v) => [`${v.type} v${v.version}`, v] as const))(
+    '%s has a Kafka topic, an AMQP exchange and a partition key',
+    (_label, v) => {
+      expect(v.kafka?.topic).toBe(`humangov.${v.type}`);
+      expect(v.amqp).toMatchObject({
+        exchange: `humangov.${v.type.split('.')[0]}`,
+        exchangeType: 'topic',
+        routingKey: v.type,
+      });
+      expect(v.partitionKey).toMatch(/^\/[a-z_]+$/);
+      const event = createEvent(v.type as keyof EventMap, v.examples[0] as never, {
+        source,
+        version: v.version as never,
+      });
+      expect(event.partitionkey).toBe((v.examples[0] as Record<string, string>)[v.partitionKey!.slice(1)]);
+      expect(v.producers.length).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('wire-exact property names', () => {
   it('keeps snake_case keys and JavaScript words (name, status, delete, class) as the specs spell them', () => {
     expect(Object.keys(catalog['citizen.registered'].versions[1].schema.properties)).toContain('name');
