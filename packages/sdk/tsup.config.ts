@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/kafka.ts', 'src/rabbitmq.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'node20',
   sourcemap: false,
+  external: ['kafkajs', 'amqplib'],
 });
