@@ -24,9 +24,13 @@ Run \`humangov <command> --help\` for a command's options.`;
 /** Runs the CLI; returns the exit code. Usage mistakes print help-like guidance, never a stack trace. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.err(mainHelp);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = commands[name];
   if (!command) {

@@ -71,7 +71,7 @@ export function emitEventsModule(
     head,
     ...model.events.map(
       (event, i) =>
-        `/** JSON Schema (draft-07) of ${event.type} v${event.version}. */\nexport const ${names.get(event)!.schemaConst} = ${indent(JSON.stringify(jsonSchemas[i], null, 2), '')} as const;\n`,
+        `/** JSON Schema (draft-07) of ${event.type} v${event.version}. */\nexport const ${names.get(event)!.schemaConst} = ${indent(literal(jsonSchemas[i]), '')} as const;\n`,
     ),
   ].join('\n');
 
@@ -101,9 +101,7 @@ export function emitEventsModule(
       pii: event.payload ? schemas.piiPaths(event.payload) : [],
       examples: event.examples.map((e) => e.value),
     };
-    const body = Object.entries(fields).map(
-      ([k, v]) => `        ${k}: ${indent(JSON.stringify(v, null, 2), '        ')},`,
-    );
+    const body = Object.entries(fields).map(([k, v]) => `        ${k}: ${indent(literal(v), '        ')},`);
     return [
       `      ${event.version}: {`,
       ...body,
@@ -175,3 +173,7 @@ function groupByType(events: readonly EventVersionModel[]): Map<string, EventVer
 }
 
 const indent = (text: string, pad: string): string => text.replace(/\n/g, `\n${pad}`);
+
+/** JSON as a TS object literal. A `"__proto__":` key would set the prototype instead of a property, so it is computed. */
+const literal = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replace(/^(\s*)"__proto__":/gm, '$1["__proto__"]:');

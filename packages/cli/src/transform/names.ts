@@ -54,8 +54,10 @@ export class NameAllocator {
     if (known) return known;
     let base = pascalCase(wanted);
     if (RESERVED.has(base)) base = `${base}Model`;
+    // `OrderPlacedV1` + 2 must not read as version 12.
+    const sep = /[0-9]$/.test(base) ? '_' : '';
     let name = base;
-    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}${sep}${n}`;
     this.taken.add(name);
     this.byOwner.set(owner, name);
     return name;

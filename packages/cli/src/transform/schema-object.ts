@@ -265,7 +265,13 @@ export class SchemaTransform {
         out[key] = Object.fromEntries(Object.keys(value).map((k) => [k, visit(this.ws.child(child, k)!)]));
       }
     }
-    if (v.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+    if (v.nullable === true) {
+      // The TypeScript type says `| null`, so the validator must accept null whatever keywords carry the schema.
+      if ('const' in out || 'oneOf' in out || 'anyOf' in out || 'allOf' in out)
+        return { anyOf: [out, { type: 'null' }] };
+      if (typeof out.type === 'string') out.type = [out.type, 'null'];
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    }
     return out;
   }
 
