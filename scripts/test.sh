@@ -28,9 +28,12 @@ step "bootstrap" bash scripts/bootstrap.sh
 use_installed_pnpm || true # bootstrap may have installed pnpm 12.4.2 where PATH does not look first
 
 # ---- services hook -------------------------------------------------------------------------------------------
-# Kafka, RabbitMQ and PostgreSQL for the integration tests (TOOLCHAIN.md "Services on loopback"). No service is
-# needed yet; the issue that adds scripts/services enables this line:
-# step "services up" bash scripts/services up
+# Kafka, RabbitMQ and PostgreSQL for the integration tests (TOOLCHAIN.md "Services on loopback"): installed once,
+# started, health-checked; a service that cannot be started fails this step (its name and log are printed). They stay
+# running afterwards (`bash scripts/services down` stops them). KAFKA_BROKERS / AMQP_URL / DATABASE_URL set to other
+# addresses are used instead (only health-checked).
+step "services up" bash scripts/services up
+eval "$(bash scripts/services env)" # KAFKA_BROKERS, AMQP_URL, DATABASE_URL for vitest
 # --------------------------------------------------------------------------------------------------------------
 
 step "biome check" pnpm exec biome check .

@@ -9,7 +9,9 @@ export type SdkErrorCode =
   | 'HUMANGOV_CONNECTION_FAILED'
   | 'HUMANGOV_MESSAGE_TOO_LARGE'
   | 'HUMANGOV_UNKNOWN_CHANNEL'
-  | 'HUMANGOV_HANDLER_CONFLICT';
+  | 'HUMANGOV_HANDLER_CONFLICT'
+  | 'HUMANGOV_TOPOLOGY_FAILED'
+  | 'HUMANGOV_ACK_FAILED';
 
 export class SdkError extends Error {
   override readonly name: string = 'SdkError';
@@ -56,6 +58,28 @@ export class ConnectionError extends SdkError {
   override readonly name = 'ConnectionError';
   constructor(transport: string, reason: string, options?: { readonly cause?: unknown }) {
     super('HUMANGOV_CONNECTION_FAILED', `${transport}: cannot connect: ${reason}`, true, options);
+  }
+}
+
+/**
+ * The broker refused to create or bind a topic, exchange or queue (e.g. it exists with other arguments, or the
+ * user may not configure it). Not retryable when the broker said no; retryable when the connection failed.
+ */
+export class TopologyError extends SdkError {
+  override readonly name = 'TopologyError';
+  constructor(transport: string, reason: string, retryable: boolean, options?: { readonly cause?: unknown }) {
+    super('HUMANGOV_TOPOLOGY_FAILED', `${transport}: cannot declare broker objects: ${reason}`, retryable, options);
+  }
+}
+
+/**
+ * An ack could not be made durable (Kafka: the offset commit failed, e.g. the partition moved to another member in
+ * a rebalance). The message may be delivered again; retrying the ack does not help.
+ */
+export class AckError extends SdkError {
+  override readonly name = 'AckError';
+  constructor(transport: string, reason: string, options?: { readonly cause?: unknown }) {
+    super('HUMANGOV_ACK_FAILED', `${transport}: ack failed: ${reason}`, false, options);
   }
 }
 

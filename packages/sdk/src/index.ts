@@ -1,8 +1,18 @@
 /**
- * @humangov/sdk. Today it carries the generated HTTP API types of the HumanGov services (openapi-typescript
- * `paths`, `components` and `operations`, generated from `specs/openapi`); typed messaging over Kafka, RabbitMQ
- * and memory and the typed HTTP clients follow in later issues.
+ * @humangov/sdk: typed publish and handle of HumanGov events over a transport (memory here; Kafka in
+ * `@humangov/sdk/kafka`, RabbitMQ in `@humangov/sdk/rabbitmq`), and the generated HTTP API types.
  */
+export { type DecodeOptions, fromTransportMessage, toTransportMessage } from './binary-mode.js';
+export { channelBindings } from './channels.js';
+export {
+  ClosedError,
+  ConnectionError,
+  isSdkError,
+  PublishError,
+  PublishTimeoutError,
+  SdkError,
+  type SdkErrorCode,
+} from './errors.js';
 export type {
   BenefitsComponents,
   BenefitsOperations,
@@ -11,5 +21,41 @@ export type {
   CitizenRegistryOperations,
   CitizenRegistryPaths,
 } from './http/generated/index.js';
+export type { DeadLetterReason, LifecycleEvent, LifecycleListener } from './lifecycle.js';
+export { createPublisher, type PublishEventOptions, type Publisher, type PublisherOptions } from './publisher.js';
+export {
+  type AnyHandler,
+  createRouter,
+  DEAD_LETTER_HEADERS,
+  type Handler,
+  type HandlerContext,
+  type Middleware,
+  type RouteOptions,
+  type Router,
+  type RouterOptions,
+} from './router.js';
+export {
+  createMemoryBroker,
+  createMemoryTransport,
+  type MemoryBroker,
+  type MemoryBrokerOptions,
+  type MemoryTimers,
+  type MemoryTransport,
+  type MemoryTransportOptions,
+} from './transport/memory.js';
+export {
+  type ChannelBinding,
+  type DeliveryHandler,
+  isProvisioner,
+  type Provisioner,
+  type PublisherPort,
+  type PublishOptions,
+  type ReceivedMessage,
+  type SubscriberPort,
+  type Subscription,
+  type SubscriptionSpec,
+  type Transport,
+  type TransportMessage,
+} from './transport/port.js';
 
 export const version = '0.1.0';

@@ -1,5 +1,8 @@
 /**
- * Placeholder entry point: this package is part of the HumanGov layout (see DESIGN.md) and gains its API in a
- * later issue. It exports only its version so that it builds, packs and passes the packaging checks today.
+ * @humangov/testing: helpers for testing HumanGov services and transports. Only tests and examples import it.
+ * The transport conformance suite is on its own subpath, `@humangov/testing/conformance` (it needs vitest).
  */
+export { type Collector, type CollectorOptions, collect, createCollector } from './collect.js';
+export { type Deferred, deferred, delay, type WaitForOptions, waitFor } from './wait.js';
+
 export const version = '0.1.0';

@@ -1,0 +1,263 @@
+/**
+ * The router: subscribes a consumer group to the channels of its routes and runs, for every delivery,
+ * decode -> validate -> upcast to the version the handler declares -> middleware -> handler.
+ * Resolve = ack, throw = nack (the transport redelivers). A message that cannot be decoded, fails validation,
+ * has an unknown type or cannot be upcast never reaches a handler: it goes to the dead-letter channel with the
+ * reason in headers, and only then is the original acked, so nothing acknowledged is lost.
+ */
+import {
+  type CloudEvent,
+  type Codec,
+  type EventMap,
+  type EventMapShape,
+  type EventOf,
+  type EventTypeOf,
+  humangov,
+  type Issue,
+  isHumanGovError,
+  type LatestVersionOf,
+  type VersionOf,
+} from '@humangov/events';
+import { fromTransportMessage } from './binary-mode.js';
+import { ClosedError, SdkError } from './errors.js';
+import { type DeadLetterReason, type LifecycleListener, Listeners } from './lifecycle.js';
+import { withProcessSpan } from './tracing.js';
+import type { PublisherPort, ReceivedMessage, SubscriberPort, Subscription } from './transport/port.js';
+
+/** What a handler gets besides the event. */
+export interface HandlerContext {
+  /** The transport message (channel, partition, offset, raw bytes). Do not ack it: the router does. */
+  readonly message: ReceivedMessage;
+  /** 1 on first delivery; higher on redelivery. */
+  readonly attempt: number;
+}
+
+export type Handler<E> = (event: E, context: HandlerContext) => Promise<void> | void;
+/** A handler of any event; what middleware wraps. */
+export type AnyHandler = (event: CloudEvent, context: HandlerContext) => Promise<void>;
+/** Wraps the next handler (STYLE.md rule 4); composed once, when the router starts. */
+export type Middleware = (next: AnyHandler) => AnyHandler;
+
+export interface RouteOptions<V extends number> {
+  /** The version the handler receives; older events are upcast to it. @default the latest */
+  readonly version?: V;
+  /** Most events of this route handled at once (ordering per key is kept by the transport). @default 1 */
+  readonly concurrency?: number;
+}
+
+/** Dead-letter headers, on top of the original attributes and bytes. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'humangov-dlq-reason',
+  error: 'humangov-dlq-error',
+  channel: 'humangov-dlq-channel',
+  partition: 'humangov-dlq-partition',
+  offset: 'humangov-dlq-offset',
+  group: 'humangov-dlq-group',
+  time: 'humangov-dlq-time',
+} as const;
+
+export interface RouterOptions<M extends EventMapShape> {
+  /** Where the router reads, and writes dead letters. It does not own it (`close()` leaves it open). */
+  readonly transport: SubscriberPort & PublisherPort;
+  /** Consumer group: instances of one service share one group. */
+  readonly group: string;
+  /** @default the HumanGov catalog's codec */
+  readonly codec?: Codec<M>;
+  /** Channel of messages that cannot be handled. @default `<group>.dead-letter` */
+  readonly deadLetterChannel?: string;
+  /** Largest body decoded. @default 1_048_576 */
+  readonly maxBytes?: number;
+  /** Close on SIGTERM and SIGINT (then let the signal take its default course). @default true */
+  readonly shutdownOnSignals?: boolean;
+}
+
+export interface Router<M extends EventMapShape> {
+  /** Routes events of `type` (upcast to the latest version) to `handler`. One handler per type. */
+  handle<T extends EventTypeOf<M>>(type: T, handler: Handler<EventOf<M, T, LatestVersionOf<M, T>>>): Router<M>;
+  /** Routes events of `type`, upcast to `options.version`, to `handler`. */
+  handle<T extends EventTypeOf<M>, V extends VersionOf<M, T>>(
+    type: T,
+    options: RouteOptions<V>,
+    handler: Handler<EventOf<M, T, V>>,
+  ): Router<M>;
+  /** Adds middleware around every handler; the first added is the outermost. Only before `start()`. */
+  use(middleware: Middleware): Router<M>;
+  /** Subscribes; resolves when the transport accepted the subscriptions. */
+  start(): Promise<void>;
+  /** Listens to lifecycle events (received, handled, failed, ignored, dead-lettered). Returns the unsubscribe. */
+  onEvent(listener: LifecycleListener): () => void;
+  /** Stops fetching, waits for in-flight handlers (bounded by the transport), leaves the group. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Route {
+  readonly version: number;
+  readonly concurrency: number;
+  readonly handler: Handler<CloudEvent>;
+}
+
+export function createRouter<M extends EventMapShape = EventMap>(options: RouterOptions<M>): Router<M> {
+  const codec = (options.codec ?? humangov) as unknown as Codec<M>;
+  const catalog = codec.catalog;
+  const deadLetterChannel = options.deadLetterChannel ?? `${options.group}.dead-letter`;
+  const routes = new Map<string, Route>();
+  const middleware: Middleware[] = [];
+  const listeners = new Listeners();
+  const subscriptions: Subscription[] = [];
+  let state: 'new' | 'started' | 'closed' = 'new';
+  let closing: Promise<void> | undefined;
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    void router.close().finally(() => {
+      // Our listener is gone; if nobody else listens, the signal now does what it would have done.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+
+  async function deadLetter(message: ReceivedMessage, reason: DeadLetterReason, issues: readonly Issue[]) {
+    const error = issues
+      .map((i) => `${i.path || '/'} ${i.message}`)
+      .join('; ')
+      .slice(0, 2000);
+    await options.transport.publish({
+      channel: deadLetterChannel,
+      ...(message.key !== undefined && { key: message.key }),
+      attributes: message.attributes,
+      ...(message.contentType !== undefined && { contentType: message.contentType }),
+      headers: {
+        ...message.headers,
+        [DEAD_LETTER_HEADERS.reason]: reason,
+        [DEAD_LETTER_HEADERS.error]: error,
+        [DEAD_LETTER_HEADERS.channel]: message.channel,
+        ...(message.partition !== undefined && { [DEAD_LETTER_HEADERS.partition]: String(message.partition) }),
+        ...(message.offset !== undefined && { [DEAD_LETTER_HEADERS.offset]: message.offset }),
+        [DEAD_LETTER_HEADERS.group]: options.group,
+        [DEAD_LETTER_HEADERS.time]: new Date().toISOString(),
+      },
+      body: message.body,
+    });
+    listeners.emit({ kind: 'dead-lettered', channel: message.channel, deadLetterChannel, reason, issues });
+    await message.ack();
+  }
+
+  function pipeline(): (message: ReceivedMessage) => Promise<void> {
+    const composed = new Map<string, AnyHandler>();
+    for (const [type, route] of routes) {
+      const inner: AnyHandler = async (event, context) => route.handler(event, context);
+      composed.set(
+        type,
+        middleware.reduceRight((next, mw) => mw(next), inner),
+      );
+    }
+    return async (message) => {
+      listeners.emit({
+        kind: 'received',
+        channel: message.channel,
+        ...(message.partition !== undefined && { partition: message.partition }),
+        ...(message.offset !== undefined && { offset: message.offset }),
+      });
+      const decoded = fromTransportMessage(message, { maxBytes: options.maxBytes });
+      if (decoded.issues) return deadLetter(message, 'undecodable', decoded.issues);
+      const checked = codec.validate(decoded.value);
+      if (checked.issues) {
+        const unknown = checked.issues.some(
+          (i) => i.code === 'HUMANGOV_EVENT_UNKNOWN' || i.code === 'HUMANGOV_VERSION_UNKNOWN',
+        );
+        return deadLetter(message, unknown ? 'unknown-type' : 'invalid', checked.issues);
+      }
+      const event = checked.value as CloudEvent;
+      const route = routes.get(event.type);
+      const handler = composed.get(event.type);
+      if (!route || !handler) {
+        listeners.emit({ kind: 'ignored', event, reason: `group ${options.group} has no handler for ${event.type}` });
+        return message.ack();
+      }
+      let target = event;
+      if (event.version !== route.version) {
+        let upcast: ReturnType<Codec<M>['upcast']>;
+        try {
+          upcast = codec.upcast(event as never, route.version as never);
+        } catch (error) {
+          if (!isHumanGovError(error)) throw error;
+          const issue = { path: '/data', message: error instanceof Error ? error.message : String(error) };
+          return deadLetter(message, 'upcast-failed', [issue]);
+        }
+        if (upcast.issues) return deadLetter(message, 'upcast-failed', upcast.issues);
+        target = upcast.value as CloudEvent;
+      }
+      const started = performance.now();
+      const context: HandlerContext = { message, attempt: message.deliveryAttempt };
+      try {
+        await withProcessSpan(target, () => handler(target, context));
+      } catch (error) {
+        listeners.emit({ kind: 'failed', event: target, error, attempt: message.deliveryAttempt });
+        return message.nack();
+      }
+      listeners.emit({ kind: 'handled', event: target, durationMs: performance.now() - started });
+      return message.ack();
+    };
+  }
+
+  const router: Router<M> = {
+    handle(type: string, ...rest: unknown[]) {
+      if (state !== 'new') throw new SdkError('HUMANGOV_HANDLER_CONFLICT', 'add routes before start()', false);
+      const [routeOptions, handler] = (rest.length === 1 ? [{}, rest[0]] : rest) as [
+        RouteOptions<number>,
+        Handler<CloudEvent>,
+      ];
+      const entry = catalog[type];
+      if (!entry) throw new SdkError('HUMANGOV_UNKNOWN_CHANNEL', `unknown event type ${type}`, false);
+      if (routes.has(type)) {
+        throw new SdkError(
+          'HUMANGOV_HANDLER_CONFLICT',
+          `${type} already has a handler in group ${options.group}`,
+          false,
+        );
+      }
+      const version = routeOptions.version ?? entry.latest;
+      if (!entry.versions[version])
+        throw new SdkError('HUMANGOV_UNKNOWN_CHANNEL', `${type} has no version ${version}`, false);
+      routes.set(type, { version, concurrency: Math.max(1, routeOptions.concurrency ?? 1), handler });
+      return router;
+    },
+    use(mw) {
+      if (state !== 'new') throw new SdkError('HUMANGOV_HANDLER_CONFLICT', 'add middleware before start()', false);
+      middleware.push(mw);
+      return router;
+    },
+    async start() {
+      if (state === 'closed') throw new ClosedError(`router ${options.group}`);
+      if (state === 'started') return;
+      state = 'started';
+      const deliver = pipeline();
+      // One subscription per concurrency level; a channel goes with the highest concurrency of its routes.
+      const channelConcurrency = new Map<string, number>();
+      for (const [type, route] of routes) {
+        const channel = catalog[type]!.versions[route.version]!.channel;
+        channelConcurrency.set(channel, Math.max(channelConcurrency.get(channel) ?? 1, route.concurrency));
+      }
+      const byConcurrency = new Map<number, string[]>();
+      for (const [channel, concurrency] of channelConcurrency) {
+        byConcurrency.set(concurrency, [...(byConcurrency.get(concurrency) ?? []), channel]);
+      }
+      for (const [concurrency, channels] of byConcurrency) {
+        subscriptions.push(await options.transport.subscribe({ group: options.group, channels, concurrency }, deliver));
+      }
+      if (options.shutdownOnSignals !== false) {
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+      }
+    },
+    onEvent: (listener) => listeners.on(listener),
+    close() {
+      closing ??= (async () => {
+        state = 'closed';
+        process.removeListener('SIGTERM', onSignal);
+        process.removeListener('SIGINT', onSignal);
+        await Promise.all(subscriptions.map((s) => s.close()));
+      })();
+      return closing;
+    },
+  };
+  return router;
+}

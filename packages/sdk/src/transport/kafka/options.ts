@@ -1,0 +1,139 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { ChannelBinding } from '../port.js';
+
+/** SASL credentials handed to kafkajs. They never appear in logs, events or error messages. */
+export type KafkaSaslOptions = {
+  readonly [M in 'plain' | 'scram-sha-256' | 'scram-sha-512']: {
+    readonly mechanism: M;
+    readonly username: string;
+    readonly password: string;
+  };
+}['plain' | 'scram-sha-256' | 'scram-sha-512'];
+
+/** The logger the transport writes to: only warnings and errors (kafkajs logs at warn and above are mapped here). */
+export interface KafkaLogger {
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/**
+ * Lifecycle events of the transport, for metrics and alerting. Errors carried here are scrubbed of credentials.
+ * - `producer.flush`: one produce request (kafkajs `sendBatch`) finished; `error` is set when it failed.
+ * - `consumer.group-join`: a subscription joined (or re-joined) its group and got `partitions` partitions.
+ * - `consumer.rebalancing`: the group is rebalancing.
+ * - `consumer.crash`: the kafkajs consumer crashed; `restart` says whether it restarts itself.
+ * - `consumer.request-timeout` / `producer.request-timeout`: a broker did not answer a request in time (a stall).
+ * - `consumer.commit-failed`: an offset commit failed; the acked messages may be delivered again.
+ */
+export type KafkaTransportEvent =
+  | {
+      readonly type: 'producer.flush';
+      readonly messages: number;
+      readonly bytes: number;
+      readonly durationMs: number;
+      readonly error?: Error;
+    }
+  | { readonly type: 'producer.request-timeout'; readonly broker: string; readonly apiName: string }
+  | {
+      readonly type: 'consumer.group-join';
+      readonly group: string;
+      readonly memberId: string;
+      readonly partitions: number;
+    }
+  | { readonly type: 'consumer.rebalancing'; readonly group: string }
+  | { readonly type: 'consumer.crash'; readonly group: string; readonly error: Error; readonly restart: boolean }
+  | {
+      readonly type: 'consumer.request-timeout';
+      readonly group: string;
+      readonly broker: string;
+      readonly apiName: string;
+    }
+  | { readonly type: 'consumer.commit-failed'; readonly group: string; readonly error: Error };
+
+/** Options of {@link createKafkaTransport}. */
+export interface KafkaTransportOptions {
+  /** Bootstrap brokers, `host:port`. @default ['127.0.0.1:9092'] */
+  readonly brokers?: readonly string[];
+  /** Client id sent to the brokers (shows in broker logs and quotas). @default 'humangov-sdk' */
+  readonly clientId?: string;
+  /** TLS: `true` for the system CAs, or node `tls` options (CA, client certificate). @default undefined (plaintext) */
+  readonly ssl?: boolean | ConnectionOptions;
+  /** SASL authentication (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). @default undefined (none) */
+  readonly sasl?: KafkaSaslOptions;
+  /**
+   * Channel -> topic bindings (usually from the generated catalog). A channel without a binding uses its own name
+   * as the topic. Bindings given to `provision()` are used for channels missing here. @default empty
+   */
+  readonly channels?: ReadonlyMap<string, ChannelBinding>;
+  /** A publish not acknowledged by all in-sync replicas within this time rejects with `PublishTimeoutError`. @default 15_000 */
+  readonly confirmTimeoutMs?: number;
+  /**
+   * How long a publish to an idle topic waits for others to share its produce request (while a request of the
+   * topic is in flight, publishes queue anyway and go out together as soon as it returns). @default 5
+   */
+  readonly linger?: number;
+  /** Most bytes (keys, values and headers) in one produce request; a larger message is rejected. @default 1_048_576 */
+  readonly maxBatchBytes?: number;
+  /** How long `Subscription.close()` waits for in-flight handlers before it gives up on them. @default 30_000 */
+  readonly shutdownTimeoutMs?: number;
+  /** Kafka session timeout of the consumers (a member silent this long is evicted from its group). @default 30_000 */
+  readonly sessionTimeoutMs?: number;
+  /** Where warnings and errors (including kafkajs's own, at warn and above) go. @default a no-op logger */
+  readonly logger?: KafkaLogger;
+  /** Lifecycle events (stalls, crashes, rebalances, flushes). Must not throw. @default none */
+  readonly onEvent?: (event: KafkaTransportEvent) => void;
+}
+
+/** Options with their defaults applied and checked, in one place. */
+export interface ResolvedKafkaOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly ssl: boolean | ConnectionOptions | undefined;
+  readonly sasl: KafkaSaslOptions | undefined;
+  readonly channels: ReadonlyMap<string, ChannelBinding>;
+  readonly confirmTimeoutMs: number;
+  readonly linger: number;
+  readonly maxBatchBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly logger: KafkaLogger;
+  readonly onEvent: (event: KafkaTransportEvent) => void;
+}
+
+const noop = (): void => {};
+export const noopLogger: KafkaLogger = { warn: noop, error: noop };
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new RangeError(`kafka: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${v}`);
+  }
+  return v;
+}
+
+export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKafkaOptions {
+  const brokers = options.brokers ?? ['127.0.0.1:9092'];
+  if (brokers.length === 0) throw new RangeError('kafka: brokers must not be empty');
+  const onEvent = options.onEvent;
+  return {
+    brokers,
+    clientId: options.clientId ?? 'humangov-sdk',
+    ssl: options.ssl,
+    sasl: options.sasl,
+    channels: options.channels ?? new Map(),
+    confirmTimeoutMs: positive('confirmTimeoutMs', options.confirmTimeoutMs, 15_000),
+    linger: positive('linger', options.linger, 5, true),
+    maxBatchBytes: positive('maxBatchBytes', options.maxBatchBytes, 1_048_576),
+    shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, 30_000, true),
+    sessionTimeoutMs: positive('sessionTimeoutMs', options.sessionTimeoutMs, 30_000),
+    logger: options.logger ?? noopLogger,
+    // A throwing listener must not break the transport.
+    onEvent: onEvent
+      ? (event) => {
+          try {
+            onEvent(event);
+          } catch {}
+        }
+      : noop,
+  };
+}

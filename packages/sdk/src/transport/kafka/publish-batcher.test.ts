@@ -1,0 +1,129 @@
+import type { Message, TopicMessages } from 'kafkajs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isSdkError, PublishError } from '../../errors.js';
+import { createPublishBatcher, type PublishBatcherOptions } from './publish-batcher.js';
+
+const record = (value: string): Message => ({ key: null, value: Buffer.from(value), headers: {} });
+
+/** A fake produce path: records each request; the test settles them. */
+function fakeSend() {
+  const requests: Array<{ topicMessages: TopicMessages[]; resolve(): void; reject(e: unknown): void }> = [];
+  const send = (topicMessages: TopicMessages[]) =>
+    new Promise<void>((resolve, reject) => {
+      requests.push({ topicMessages, resolve, reject });
+    });
+  return { requests, send };
+}
+
+function batcher(send: PublishBatcherOptions['send'], overrides: Partial<PublishBatcherOptions> = {}) {
+  return createPublishBatcher({
+    transport: 'kafka',
+    linger: 5,
+    maxBatchBytes: 10_000,
+    confirmTimeoutMs: 1_000,
+    send,
+    toError: (e) => new PublishError('kafka', String(e), true),
+    ...overrides,
+  });
+}
+
+const values = (r: { topicMessages: TopicMessages[] }) =>
+  r.topicMessages.flatMap((t) => t.messages.map((m) => `${t.topic}:${String(m.value)}`));
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('publish batcher', () => {
+  it('waits `linger` ms, then sends everything queued in one request per topic', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const done = [b.publish('a', record('1')), b.publish('a', record('2')), b.publish('b', record('3'))];
+    await vi.advanceTimersByTimeAsync(4);
+    expect(requests).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(requests.map(values)).toEqual([['a:1', 'a:2'], ['b:3']]);
+    for (const r of requests) r.resolve();
+    await expect(Promise.all(done)).resolves.toBeDefined();
+  });
+
+  it('fills the next request while one is in flight, keeping publish order', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const first = b.publish('a', record('1'));
+    await vi.advanceTimersByTimeAsync(5);
+    const later = [b.publish('a', record('2')), b.publish('a', record('3'))];
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requests).toHaveLength(1); // one in flight per topic
+    requests[0]!.resolve();
+    await first;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests.map(values)).toEqual([['a:1'], ['a:2', 'a:3']]);
+    requests[1]!.resolve();
+    await Promise.all(later);
+  });
+
+  it('splits at maxBatchBytes and sends a full batch without waiting', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send, { maxBatchBytes: 250 });
+    void b.publish('a', record('x'.repeat(100)));
+    void b.publish('a', record('y'.repeat(100)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toHaveLength(1);
+    expect(values(requests[0]!)).toHaveLength(1);
+  });
+
+  it('rejects a record larger than maxBatchBytes at once', async () => {
+    const b = batcher(fakeSend().send, { maxBatchBytes: 100 });
+    const error = await b.publish('a', record('z'.repeat(200))).catch((e: unknown) => e);
+    expect(isSdkError(error, 'HUMANGOV_MESSAGE_TOO_LARGE')).toBe(true);
+  });
+
+  it('gives every caller of a failed request the mapped error', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const done = [b.publish('a', record('1')), b.publish('a', record('2'))].map((p) => p.catch((e: unknown) => e));
+    await vi.advanceTimersByTimeAsync(5);
+    requests[0]!.reject(new Error('boom'));
+    const errors = await Promise.all(done);
+    expect(errors.every((e) => isSdkError(e, 'HUMANGOV_PUBLISH_FAILED'))).toBe(true);
+  });
+
+  it('times out after confirmTimeoutMs and drops a record that was never sent', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const stuck = b.publish('a', record('1')).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5);
+    const queued = b.publish('a', record('2')).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(isSdkError(await stuck, 'HUMANGOV_PUBLISH_TIMEOUT')).toBe(true);
+    expect(isSdkError(await queued, 'HUMANGOV_PUBLISH_TIMEOUT')).toBe(true);
+    requests[0]!.resolve();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(requests).toHaveLength(1); // '2' timed out while queued: not sent
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const b = batcher(fakeSend().send);
+    const controller = new AbortController();
+    const done = b.publish('a', record('1'), controller.signal).catch((e: unknown) => e);
+    controller.abort(new Error('gave up'));
+    expect(await done).toEqual(new Error('gave up'));
+  });
+
+  it('close sends what is queued at once, waits for the outcomes, then rejects new publishes', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const pending = b.publish('a', record('1'));
+    const closed = b.close();
+    expect(requests).toHaveLength(1);
+    requests[0]!.resolve();
+    await pending;
+    await closed;
+    const error = await b.publish('a', record('2')).catch((e: unknown) => e);
+    expect(isSdkError(error, 'HUMANGOV_TRANSPORT_CLOSED')).toBe(true);
+  });
+});

@@ -1,0 +1,167 @@
+import type { Message, TopicMessages } from 'kafkajs';
+import { ClosedError, PublishTimeoutError, SdkError } from '../../errors.js';
+import { recordSize } from './codec.js';
+
+/** What the batcher needs from the producer side; a fake in unit tests. */
+export interface PublishBatcherOptions {
+  /** Transport name for errors. */
+  readonly transport: string;
+  readonly linger: number;
+  readonly maxBatchBytes: number;
+  readonly confirmTimeoutMs: number;
+  /** Writes one produce request; resolves when every record is acknowledged (acks=all). */
+  readonly send: (topicMessages: TopicMessages[]) => Promise<void>;
+  /** Maps a failed `send` to the error each caller of that request gets. */
+  readonly toError: (error: unknown) => Error;
+  /** Called after each `send`, with its size, duration and failure. */
+  readonly onFlush?: (info: {
+    readonly messages: number;
+    readonly bytes: number;
+    readonly durationMs: number;
+    readonly error?: unknown;
+  }) => void;
+}
+
+interface Entry {
+  readonly record: Message;
+  readonly size: number;
+  settled: boolean;
+  settle(error?: Error): void;
+}
+
+/**
+ * Groups concurrent publishes into produce requests, one lane per topic: a record waits at most `linger` ms (or
+ * until `maxBatchBytes` are queued) for others, and while a lane's request is in flight the next one fills up. A
+ * lane has one request in flight, so records of one key reach the broker in publish order, and a topic the broker
+ * refuses does not hold up the others. Each caller gets its own outcome: resolved when its request is acknowledged,
+ * rejected with the request's error, or with `PublishTimeoutError` after `confirmTimeoutMs` (a record still queued
+ * by then is dropped; one already sent may still be written).
+ */
+export interface PublishBatcher {
+  publish(topic: string, record: Message, signal?: AbortSignal): Promise<void>;
+  /** Sends what is queued now and waits until every accepted publish has its outcome; later publishes reject. */
+  close(): Promise<void>;
+}
+
+interface Lane {
+  readonly topic: string;
+  queue: Entry[];
+  queuedBytes: number;
+  lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  inFlight: boolean;
+}
+
+export function createPublishBatcher(options: PublishBatcherOptions): PublishBatcher {
+  const { linger, maxBatchBytes, confirmTimeoutMs, transport } = options;
+  const lanes = new Map<string, Lane>();
+  let closed = false;
+  const outcomes = new Set<Promise<void>>();
+
+  const schedule = (lane: Lane): void => {
+    if (lane.inFlight || lane.queue.length === 0) return;
+    if (lane.queuedBytes >= maxBatchBytes || closed) flush(lane);
+    else lane.lingerTimer ??= setTimeout(() => flush(lane), linger);
+  };
+
+  function flush(lane: Lane): void {
+    if (lane.lingerTimer !== undefined) clearTimeout(lane.lingerTimer);
+    lane.lingerTimer = undefined;
+    if (lane.inFlight) return;
+    const batch: Entry[] = [];
+    let bytes = 0;
+    while (lane.queue.length > 0) {
+      const next = lane.queue[0]!;
+      if (!next.settled && batch.length > 0 && bytes + next.size > maxBatchBytes) break;
+      lane.queue.shift();
+      lane.queuedBytes -= next.size;
+      if (next.settled) continue; // timed out or aborted while queued: never sent
+      batch.push(next);
+      bytes += next.size;
+    }
+    if (batch.length === 0) {
+      lanes.delete(lane.topic);
+      return;
+    }
+    lane.inFlight = true;
+    const started = Date.now();
+    const messages = batch.map((e) => e.record);
+    options
+      .send([{ topic: lane.topic, messages }])
+      .then(
+        () => {
+          options.onFlush?.({ messages: batch.length, bytes, durationMs: Date.now() - started });
+          for (const e of batch) e.settle();
+        },
+        (error: unknown) => {
+          options.onFlush?.({ messages: batch.length, bytes, durationMs: Date.now() - started, error });
+          const mapped = options.toError(error);
+          for (const e of batch) e.settle(mapped);
+        },
+      )
+      .finally(() => {
+        lane.inFlight = false;
+        // Whatever queued during the request has waited long enough: send it now.
+        flush(lane);
+      });
+  }
+
+  return {
+    publish(topic, record, signal) {
+      if (closed) return Promise.reject(new ClosedError(`${transport} transport`));
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const size = recordSize(record);
+      if (size > maxBatchBytes) {
+        return Promise.reject(
+          new SdkError(
+            'HUMANGOV_MESSAGE_TOO_LARGE',
+            `${transport}: message of ~${size} bytes exceeds maxBatchBytes (${maxBatchBytes})`,
+            false,
+          ),
+        );
+      }
+      let lane = lanes.get(topic);
+      if (!lane) {
+        lane = { topic, queue: [], queuedBytes: 0, lingerTimer: undefined, inFlight: false };
+        lanes.set(topic, lane);
+      }
+      const queue = lane.queue;
+      const outcome = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => entry.settle(new PublishTimeoutError(transport, confirmTimeoutMs)),
+          confirmTimeoutMs,
+        );
+        const onAbort = (): void => entry.settle(signal?.reason);
+        const entry: Entry = {
+          record,
+          size,
+          settled: false,
+          settle(error) {
+            if (entry.settled) return;
+            entry.settled = true;
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (error === undefined) resolve();
+            else reject(error);
+          },
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        queue.push(entry);
+      });
+      lane.queuedBytes += size;
+      const tracked = outcome.then(
+        () => {},
+        () => {},
+      );
+      outcomes.add(tracked);
+      void tracked.then(() => outcomes.delete(tracked));
+      schedule(lane);
+      return outcome;
+    },
+
+    async close() {
+      closed = true;
+      for (const lane of lanes.values()) flush(lane);
+      while (outcomes.size > 0) await Promise.all([...outcomes]);
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import type { Batch, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { AckError, ClosedError, ConnectionError } from '../../errors.js';
+import type { DeliveryHandler, ReceivedMessage, Subscription, SubscriptionSpec } from '../port.js';
+import { fromKafkaMessage } from './codec.js';
+import { type CommitFn, createOffsetCommitter } from './offset-committer.js';
+import type { ResolvedKafkaOptions } from './options.js';
+import { type Scrub, scrubError } from './scrub.js';
+
+const TRANSPORT = 'kafka';
+/** Long-poll of a fetch; also how late a paused (nacked) partition is fetched again, and how long close may wait. */
+const FETCH_MAX_WAIT_MS = 500;
+const HEARTBEAT_INTERVAL_MS = 3_000;
+const MAX_TRACKED_ATTEMPTS = 10_000;
+
+export interface SubscriptionContext {
+  readonly kafka: Kafka;
+  readonly options: ResolvedKafkaOptions;
+  readonly scrub: Scrub;
+  readonly topicOf: (channel: string) => string;
+}
+
+type Outcome = 'ack' | 'nack' | 'abandoned';
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/**
+ * One kafkajs consumer in group `spec.group`. Partitions are processed concurrently (at most `spec.concurrency`
+ * handlers in flight, kafkajs `partitionsConsumedConcurrently`), each partition strictly in order, one message at a
+ * time: the next message of a partition is delivered only after the current one is acked or nacked. Offsets are
+ * committed only for acked messages (offset + 1). A nack stops the partition's batch without resolving the offset,
+ * so the next fetch reads the same message again (after `delayMs`, during which the partition is paused).
+ * Backpressure is kafkajs's: no new fetch until every batch of the last one is done.
+ */
+export async function startKafkaSubscription(
+  context: SubscriptionContext,
+  spec: SubscriptionSpec,
+  handler: DeliveryHandler,
+): Promise<Subscription> {
+  const { kafka, options, scrub } = context;
+  const group = spec.group;
+  const concurrency = spec.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`kafka: concurrency must be a positive integer, got ${concurrency}`);
+  }
+  const channelOfTopic = new Map<string, string>();
+  for (const channel of spec.channels) {
+    const topic = context.topicOf(channel);
+    if (!channelOfTopic.has(topic)) channelOfTopic.set(topic, channel);
+  }
+
+  let stopping = false;
+  const stopListeners = new Set<() => void>();
+  const shutdownDeadline = deferred<void>();
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  const resumeTimers = new Set<ReturnType<typeof setTimeout>>();
+  // Deliveries of one offset within this process: `deliveryAttempt` counts them. Cleared on ack.
+  const attempts = new Map<string, number>();
+  const committer = createOffsetCommitter();
+
+  const consumer = kafka.consumer({
+    groupId: group,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    // kafkajs restarts a crashed consumer when the error is retriable and this says so: keep trying until closed,
+    // so a member rejoins its group after a broker restart.
+    retry: { retries: 8, restartOnFailure: async () => !stopping },
+  });
+  const { GROUP_JOIN, CRASH, REBALANCING, REQUEST_TIMEOUT } = consumer.events;
+  consumer.on(GROUP_JOIN, ({ payload }) => {
+    const partitions = Object.values(payload.memberAssignment).reduce((n, list) => n + list.length, 0);
+    options.onEvent({ type: 'consumer.group-join', group, memberId: payload.memberId, partitions });
+  });
+  consumer.on(REBALANCING, () => options.onEvent({ type: 'consumer.rebalancing', group }));
+  consumer.on(CRASH, ({ payload }) => {
+    const error = scrubError(payload.error, scrub);
+    options.logger.error(`kafka: consumer of group ${group} crashed${payload.restart ? ', restarting' : ''}`, {
+      error,
+    });
+    options.onEvent({ type: 'consumer.crash', group, error, restart: payload.restart });
+  });
+  consumer.on(REQUEST_TIMEOUT, ({ payload }) =>
+    options.onEvent({ type: 'consumer.request-timeout', group, broker: payload.broker, apiName: payload.apiName }),
+  );
+
+  function onCommitFailed(error: unknown): AckError {
+    const scrubbed = scrubError(error, scrub);
+    options.onEvent({ type: 'consumer.commit-failed', group, error: scrubbed });
+    options.logger.warn(`kafka: offset commit of group ${group} failed; acked messages may be delivered again`, {
+      error: scrubbed,
+    });
+    return new AckError(TRANSPORT, `offset commit failed: ${scrubbed.message}`, { cause: scrubbed });
+  }
+
+  /** Delivers one record and waits for its outcome (or for close). */
+  async function deliver(
+    batch: Batch,
+    record: KafkaMessage,
+    commitFn: CommitFn,
+  ): Promise<{ readonly outcome: Outcome; readonly delayMs: number }> {
+    const { topic, partition } = batch;
+    const key = `${topic}\u0000${partition}\u0000${record.offset}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.delete(key);
+    attempts.set(key, attempt);
+    // Bounded: entries of messages nacked here but acked by another member after a rebalance are never cleared.
+    if (attempts.size > MAX_TRACKED_ATTEMPTS) attempts.delete(attempts.keys().next().value!);
+    let state: Outcome | undefined;
+    const settled = deferred<void>();
+    let nackDelayMs = 0;
+    let acked: Promise<void> | undefined;
+    const message: ReceivedMessage = {
+      channel: channelOfTopic.get(topic) ?? topic,
+      ...fromKafkaMessage(record),
+      partition,
+      offset: record.offset,
+      deliveryAttempt: attempt,
+      ack() {
+        if (state === 'abandoned') return Promise.reject(new ClosedError(`${TRANSPORT} subscription of ${group}`));
+        if (state === undefined) {
+          state = 'ack';
+          attempts.delete(key);
+          const next = (BigInt(record.offset) + 1n).toString();
+          acked = committer.commit(topic, partition, next, commitFn).catch((error: unknown) => {
+            throw onCommitFailed(error);
+          });
+          acked.catch(() => {}); // reported through onEvent; a handler that did not await ack() must not crash Node
+          settled.resolve();
+        }
+        return acked ?? Promise.resolve();
+      },
+      nack(nackOptions) {
+        if (state === undefined) {
+          state = 'nack';
+          nackDelayMs = Math.max(0, nackOptions?.delayMs ?? 0);
+          settled.resolve();
+        }
+        return Promise.resolve();
+      },
+    };
+    const handled = (async () => handler(message))().catch(() => message.nack());
+    // A listener per delivery, removed when it is done: racing the long-lived stop promise itself would pile up
+    // one reaction per message for the life of the subscription.
+    const finished = await new Promise<'done' | 'stop'>((resolve) => {
+      const onStop = (): void => resolve('stop');
+      stopListeners.add(onStop);
+      if (stopping) onStop();
+      void Promise.all([handled, settled.promise]).then(() => {
+        stopListeners.delete(onStop);
+        resolve('done');
+      });
+    });
+    if (finished === 'stop') {
+      // Closing: in-flight handlers get until the shutdown deadline; an unsettled message is left uncommitted.
+      await Promise.race([handled, shutdownDeadline.promise]);
+      state ??= 'abandoned';
+    }
+    return { outcome: state ?? 'abandoned', delayMs: Math.min(nackDelayMs, 2 ** 31 - 1) };
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, pause, commitOffsetsIfNecessary } = payload;
+    let heartbeatError: unknown;
+    // kafkajs heartbeats only when asked to: keep the membership alive while a handler runs.
+    const ticker = setInterval(() => {
+      heartbeat().catch((error: unknown) => {
+        heartbeatError ??= error;
+      });
+    }, HEARTBEAT_INTERVAL_MS);
+    try {
+      for (const record of batch.messages) {
+        if (stopping || heartbeatError !== undefined || !isRunning() || isStale()) break;
+        const { outcome, delayMs } = await deliver(batch, record, commitOffsetsIfNecessary);
+        if (outcome === 'ack') {
+          resolveOffset(record.offset);
+          continue;
+        }
+        if (outcome === 'nack' && delayMs > 0 && !stopping) {
+          const resume = pause();
+          const timer = setTimeout(() => {
+            resumeTimers.delete(timer);
+            resume();
+          }, delayMs);
+          resumeTimers.add(timer);
+        }
+        // Unresolved: the next fetch of this partition starts at this record again.
+        break;
+      }
+    } finally {
+      clearInterval(ticker);
+      // Commits of this batch land before the next fetch, and before the member leaves the group on close.
+      await committer.flush();
+    }
+    if (heartbeatError !== undefined) throw heartbeatError;
+  }
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...channelOfTopic.keys()], fromBeginning: spec.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch,
+    });
+  } catch (error) {
+    stopping = true;
+    await consumer.disconnect().catch(() => {});
+    throw new ConnectionError(TRANSPORT, scrubError(error, scrub).message, { cause: scrubError(error, scrub) });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        stopping = true;
+        for (const listener of stopListeners) listener();
+        stopListeners.clear();
+        deadlineTimer = setTimeout(() => shutdownDeadline.resolve(), options.shutdownTimeoutMs);
+        for (const timer of resumeTimers) clearTimeout(timer);
+        resumeTimers.clear();
+        try {
+          // Stops fetching, waits for the batches in flight (and their commits), leaves the group, disconnects.
+          await consumer.disconnect();
+        } finally {
+          clearTimeout(deadlineTimer);
+          attempts.clear();
+        }
+      })();
+      return closing;
+    },
+  };
+}
