@@ -13,12 +13,26 @@ const roots = ['packages', 'examples'].flatMap((group) =>
     : [],
 );
 
+// Two tiers. The default runs every test but the fault tests, files in parallel. `HUMANGOV_TIER=faults` runs only
+// `*.fault.test.ts` (brokers killed, frozen, restarted), one file at a time: they stop the brokers other tests share.
+const faults = process.env.HUMANGOV_TIER === 'faults';
+const patterns = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
 export default defineConfig({
   test: {
+    fileParallelism: !faults,
+    testTimeout: faults ? 600_000 : 20_000,
+    hookTimeout: faults ? 120_000 : 60_000,
+    passWithNoTests: faults,
     projects: roots.map((root) => ({
       extends: true,
       ...sourceCondition,
-      test: { name: root, root, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      test: {
+        name: root,
+        root,
+        include: faults ? ['test/**/*.fault.test.ts'] : patterns,
+        exclude: faults ? [] : ['**/*.fault.test.ts', '**/node_modules/**', '**/.tmp/**'],
+      },
     })),
   },
 });

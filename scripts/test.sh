@@ -46,13 +46,20 @@ step "check-imports" node scripts/check-imports.mjs
 step "check-packages" node scripts/check-packages.mjs
 step "humangov generate --check" node packages/cli/dist/bin.js generate --check
 
-# vitest runs even after a failure, so that CI always gets its counts.
-rm -f .vitest-report.json
+# vitest runs even after a failure, so that CI always gets its counts. Two tiers: everything else in parallel,
+# then the fault tier (*.fault.test.ts: brokers killed, frozen, restarted) one file at a time, since a frozen
+# broker would fail the tests sharing it.
+rm -f .vitest-report.json .vitest-faults.json
 if [ -d node_modules/.bin ]; then
   echo "==> vitest"
   if ! pnpm exec vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json </dev/null; then
     echo "test: FAILED: vitest" >&2
     failed="${failed:+$failed, }vitest"
+  fi
+  echo "==> vitest (fault tier)"
+  if ! HUMANGOV_TIER=faults pnpm exec vitest run --reporter=default --reporter=json --outputFile=.vitest-faults.json </dev/null; then
+    echo "test: FAILED: vitest (fault tier)" >&2
+    failed="${failed:+$failed, }vitest (fault tier)"
   fi
 else
   echo "test: FAILED: vitest cannot run: node_modules is missing (bootstrap failed)" >&2

@@ -22,7 +22,7 @@ import { toTransportMessage } from './binary-mode.js';
 import { ClosedError, SdkError } from './errors.js';
 import { type LifecycleListener, Listeners } from './lifecycle.js';
 import { endSpan, startPublishSpan } from './tracing.js';
-import type { PublisherPort, PublishOptions } from './transport/port.js';
+import { isProvisioner, type PublisherPort, type PublishOptions } from './transport/port.js';
 
 export interface PublisherOptions<M extends EventMapShape> {
   /** Where messages go; the publisher does not own it (`close()` does not close the transport). */

@@ -19,10 +19,18 @@ import {
   type VersionOf,
 } from '@humangov/events';
 import { fromTransportMessage } from './binary-mode.js';
+import { channelBindings } from './channels.js';
 import { ClosedError, SdkError } from './errors.js';
 import { type DeadLetterReason, type LifecycleListener, Listeners } from './lifecycle.js';
 import { withProcessSpan } from './tracing.js';
-import type { PublisherPort, ReceivedMessage, SubscriberPort, Subscription } from './transport/port.js';
+import {
+  type ChannelBinding,
+  isProvisioner,
+  type PublisherPort,
+  type ReceivedMessage,
+  type SubscriberPort,
+  type Subscription,
+} from './transport/port.js';
 
 /** What a handler gets besides the event. */
 export interface HandlerContext {
@@ -94,6 +102,20 @@ interface Route {
   readonly version: number;
   readonly concurrency: number;
   readonly handler: Handler<CloudEvent>;
+}
+
+/** Where dead letters go on each broker: a 3-partition topic; a durable queue behind a topic exchange. */
+function deadLetterBinding(channel: string): ChannelBinding {
+  return {
+    kafka: { topic: channel, partitions: 3 },
+    amqp: {
+      exchange: 'humangov.dead-letter',
+      exchangeType: 'topic',
+      routingKey: channel,
+      durable: true,
+      queue: channel,
+    },
+  };
 }
 
 export function createRouter<M extends EventMapShape = EventMap>(options: RouterOptions<M>): Router<M> {
@@ -239,6 +261,13 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const byConcurrency = new Map<number, string[]>();
       for (const [channel, concurrency] of channelConcurrency) {
         byConcurrency.set(concurrency, [...(byConcurrency.get(concurrency) ?? []), channel]);
+      }
+      if (isProvisioner(options.transport)) {
+        // The catalog's topics and exchanges, and a dead-letter channel that keeps messages before anyone reads it.
+        const bindings = channelBindings(catalog);
+        const wanted = new Map<string, ChannelBinding>([[deadLetterChannel, deadLetterBinding(deadLetterChannel)]]);
+        for (const channel of channelConcurrency.keys()) wanted.set(channel, bindings.get(channel) ?? {});
+        await options.transport.provision(wanted);
       }
       for (const [concurrency, channels] of byConcurrency) {
         subscriptions.push(await options.transport.subscribe({ group: options.group, channels, concurrency }, deliver));

@@ -96,6 +96,11 @@ export interface ChannelBinding {
     readonly exchangeType: 'topic' | 'direct' | 'fanout' | 'default' | 'headers';
     readonly routingKey: string;
     readonly durable: boolean;
+    /**
+     * A durable queue to declare and bind at `provision`, so messages are kept before anyone subscribes
+     * (dead letters). Without it, AMQP drops messages no queue is bound for.
+     */
+    readonly queue?: string;
   };
 }
 

@@ -73,7 +73,13 @@ export class Topology {
     const given = amqpBindings(channels);
     const bindings = [...channels.keys()].map((c) => given.get(c) ?? this.binding(c));
     await withChannel(model, async (ch) => {
-      for (const b of bindings) if (!isDefaultExchange(b)) await assertExchange(ch, b);
+      for (const b of bindings) {
+        if (isDefaultExchange(b)) continue;
+        await assertExchange(ch, b);
+        if (b.queue === undefined) continue;
+        await ch.assertQueue(b.queue, { durable: true, arguments: { 'x-queue-type': this.options.queueType } });
+        await ch.bindQueue(b.queue, b.exchange, b.routingKey);
+      }
     });
     for (const [channel, b] of given) this.bindings.set(channel, b);
   }
