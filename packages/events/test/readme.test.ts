@@ -5,11 +5,11 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 // The READMEs' ```ts samples must compile against the packages as users import them. Each sample is written into
-// the package it documents (root README: @humangov/events), so `@humangov/<name>` resolves by package self-reference
+// the package it documents (root README: @humangov/testing, which depends on every library), so `@humangov/<name>` resolves by package self-reference
 // to the sources (the `@humangov/source` condition) and `tsc` checks it under the repository's strict settings.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const readmes: [readme: string, packageDir: string][] = [
-  ['README.md', 'packages/events'],
+  ['README.md', 'packages/testing'],
   ...['events', 'cli', 'sdk', 'resilience', 'testing'].map((p): [string, string] => [
     `packages/${p}/README.md`,
     `packages/${p}`,
@@ -44,7 +44,7 @@ describe('README samples', () => {
   it.each(readmes)('%s: every ```ts sample compiles', (readme, packageDir) => {
     const found = samples(readme);
     expect(found.length, `${readme} opens with a usage sample`).toBeGreaterThan(0);
-    const dir = join(root, packageDir, '.tmp/readme');
+    const dir = join(root, packageDir, '.tmp', `readme-${readme.replace(/[^a-z]+/gi, '-')}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const files = found.map((code, i) => {
