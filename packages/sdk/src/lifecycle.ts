@@ -17,6 +17,14 @@ export type LifecycleEvent =
       readonly deadLetterChannel: string;
       readonly reason: DeadLetterReason;
       readonly issues: readonly Issue[];
+    }
+  | {
+      /** The dead letter could not be written; the message was nacked and comes back after a growing pause. */
+      readonly kind: 'dead-letter-failed';
+      readonly channel: string;
+      readonly deadLetterChannel: string;
+      readonly reason: DeadLetterReason;
+      readonly error: unknown;
     };
 
 /** Why a message went to the dead-letter channel. */

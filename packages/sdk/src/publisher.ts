@@ -68,12 +68,29 @@ export function createPublisher<M extends EventMapShape = EventMap>(options: Pub
     return promise;
   };
 
+  // The catalog's binding of a channel (topic, exchange) is provisioned once, before its first publish.
+  const provisioned = new Map<string, Promise<void>>();
+  const provision = (entry: MessageVersion): Promise<void> => {
+    const transport = options.transport;
+    if (!isProvisioner(transport)) return Promise.resolve();
+    let done = provisioned.get(entry.channel);
+    if (!done) {
+      const binding = { ...(entry.kafka && { kafka: entry.kafka }), ...(entry.amqp && { amqp: entry.amqp }) };
+      done = transport.provision(new Map([[entry.channel, binding]]));
+      done.catch(() => provisioned.delete(entry.channel));
+      provisioned.set(entry.channel, done);
+    }
+    return done;
+  };
+
   async function send(event: CloudEvent, publishOptions: PublishOptions | undefined): Promise<void> {
     const entry = codec.catalog[event.type]?.versions[event.version as number] as MessageVersion | undefined;
-    if (!entry)
+    if (!entry) {
       throw new SdkError('HUMANGOV_UNKNOWN_CHANNEL', `no channel for ${event.type} v${String(event.version)}`, false);
+    }
     const started = performance.now();
     try {
+      await provision(entry);
       await options.transport.publish(toTransportMessage(event, entry.channel), publishOptions);
       listeners.emit({ kind: 'published', event, channel: entry.channel, durationMs: performance.now() - started });
     } catch (error) {
@@ -85,7 +102,8 @@ export function createPublisher<M extends EventMapShape = EventMap>(options: Pub
   return {
     async publish(type, data, publishOptions) {
       if (closed) throw new ClosedError('publisher');
-      const entry = codec.catalog[type]?.versions[(publishOptions?.version ?? codec.catalog[type]?.latest) as number];
+      const known = codec.catalog[type];
+      const entry = known?.versions[(publishOptions?.version ?? known.latest) as number];
       const { span, carrier } = startPublishSpan(type, entry?.channel ?? type);
       try {
         const event = codec.create(type, data, {

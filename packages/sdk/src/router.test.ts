@@ -279,3 +279,40 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('a dead letter that cannot be written', () => {
+  it('is not acked: the message comes back after a growing pause until the dead letter is written', async () => {
+    const delays: number[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => {
+        delays.push(ms);
+        return setTimeout(fn, 0); // the pause is asserted, not waited for
+      },
+      clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+    };
+    const memory = createMemoryTransport({ timers });
+    let refusals = 2;
+    // The memory transport, except that the dead-letter channel refuses the first two writes.
+    const transport: Transport = {
+      name: 'flaky-dead-letters',
+      subscribe: (spec, handler) => memory.subscribe(spec, handler),
+      publish: async (message, options) => {
+        if (message.channel.endsWith('.dead-letter') && refusals-- > 0)
+          throw new Error('dead-letter topic unavailable');
+        return memory.publish(message, options);
+      },
+      close: () => memory.close(),
+    };
+    const router = createRouter({ transport, group: 'flaky', shutdownOnSignals: false });
+    const events: LifecycleEvent[] = [];
+    router.onEvent((e) => events.push(e));
+    router.handle('citizen.registered', () => {});
+    await router.start();
+    open.push(router, memory);
+    const attributes = { specversion: '1.0', id: 'x-1', source: '/h', type: 'citizen.teleported', version: '1' };
+    await memory.publish({ channel: 'citizen.registered', attributes, headers: {}, body: new Uint8Array([123, 125]) });
+    await until(() => events.some((e) => e.kind === 'dead-lettered'));
+    expect(events.filter((e) => e.kind === 'dead-letter-failed')).toHaveLength(2);
+    expect(delays).toEqual([1000, 2000]);
+  });
+});

@@ -104,6 +104,10 @@ interface Route {
   readonly handler: Handler<CloudEvent>;
 }
 
+/** First pause before a message whose dead letter could not be written is delivered again; doubles per attempt. */
+const DEAD_LETTER_RETRY_MS = 1_000;
+const DEAD_LETTER_RETRY_MAX_MS = 60_000;
+
 /** Where dead letters go on each broker: a 3-partition topic; a durable queue behind a topic exchange. */
 function deadLetterBinding(channel: string): ChannelBinding {
   return {
@@ -141,7 +145,26 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       .map((i) => `${i.path || '/'} ${i.message}`)
       .join('; ')
       .slice(0, 2000);
-    await options.transport.publish({
+    try {
+      await publishDeadLetter(message, reason, error);
+    } catch (failure) {
+      // Not acked, so not lost; but never a hot loop: the transport redelivers after a pause that grows per attempt.
+      listeners.emit({
+        kind: 'dead-letter-failed',
+        channel: message.channel,
+        deadLetterChannel,
+        reason,
+        error: failure,
+      });
+      const delayMs = Math.min(DEAD_LETTER_RETRY_MAX_MS, DEAD_LETTER_RETRY_MS * 2 ** (message.deliveryAttempt - 1));
+      return message.nack({ delayMs });
+    }
+    listeners.emit({ kind: 'dead-lettered', channel: message.channel, deadLetterChannel, reason, issues });
+    await message.ack();
+  }
+
+  function publishDeadLetter(message: ReceivedMessage, reason: DeadLetterReason, error: string): Promise<void> {
+    return options.transport.publish({
       channel: deadLetterChannel,
       ...(message.key !== undefined && { key: message.key }),
       attributes: message.attributes,
@@ -158,8 +181,6 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       },
       body: message.body,
     });
-    listeners.emit({ kind: 'dead-lettered', channel: message.channel, deadLetterChannel, reason, issues });
-    await message.ack();
   }
 
   function pipeline(): (message: ReceivedMessage) => Promise<void> {

@@ -1,91 +1,29 @@
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+/**
+ * The RabbitMQ transport against a real broker (AMQP_URL, default amqp://guest:guest@127.0.0.1:5672): wire format,
+ * queues, confirms, nack, prefetch, reconnection after a server-side close. Broker faults (kill -9, freeze) are in
+ * rabbitmq.fault.test.ts.
+ */
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSdkError } from '../src/errors.js';
-import {
-  createRabbitMqTransport,
-  type RabbitMqEvent,
-  type RabbitMqTransport,
-  type RabbitMqTransportOptions,
-} from '../src/rabbitmq.js';
-import type { DeliveryHandler, ReceivedMessage, TransportMessage } from '../src/transport/port.js';
+import type { RabbitMqEvent } from '../src/rabbitmq.js';
+import type { ReceivedMessage } from '../src/transport/port.js';
+import { connectRaw, rabbitFixture, rabbitmqctl, waitFor } from './rabbitmq-broker.js';
 
-const run = promisify(execFile);
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const SERVICES = fileURLToPath(new URL('../../../scripts/services', import.meta.url));
-const id = randomUUID().slice(0, 8);
-const exchange = `hg-test-${id}`;
-const queues = new Set<string>();
-const transports: RabbitMqTransport[] = [];
+const { id, exchange, exchanges, createTransport, subscribe, message, cleanup } = rabbitFixture('int');
 let admin: ChannelModel;
 let adminCh: Channel;
 
 beforeAll(async () => {
-  try {
-    admin = await amqp.connect(AMQP_URL, { timeout: 3000 });
-  } catch (error) {
-    throw new Error(
-      `RabbitMQ is not reachable at ${AMQP_URL.replace(/\/\/[^@]*@/, '//')} (${(error as Error).message}); ` +
-        'start it with `bash scripts/services up rabbitmq` or point AMQP_URL at a broker',
-    );
-  }
-  admin.on('error', () => {}); // the broker-restart test kills it; cleanup opens a fresh one
+  admin = await connectRaw();
   adminCh = await admin.createChannel();
   await createTransport().provision(new Map([['any', {}]]));
 });
 
 afterAll(async () => {
-  await Promise.allSettled(transports.map((t) => t.close()));
-  if (!admin) return;
-  await Promise.race([admin.close().catch(() => {}), new Promise((r) => setTimeout(r, 1_000))]);
-  const cleanup = await amqp.connect(AMQP_URL);
-  const ch = await cleanup.createChannel();
-  for (const q of queues) await ch.deleteQueue(q).catch(() => {});
-  await ch.deleteExchange(exchange).catch(() => {});
-  await cleanup.close();
+  if (admin) await Promise.race([admin.close().catch(() => {}), new Promise((r) => setTimeout(r, 1_000))]);
+  await cleanup();
 }, 60_000);
-
-function createTransport(options: RabbitMqTransportOptions = {}): RabbitMqTransport {
-  const t = createRabbitMqTransport({
-    url: AMQP_URL,
-    exchange,
-    confirmTimeoutMs: 5_000,
-    reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
-    ...options,
-  });
-  transports.push(t);
-  return t;
-}
-
-function subscribe(t: RabbitMqTransport, group: string, channel: string, handler: DeliveryHandler, concurrency = 1) {
-  queues.add(`${group}.${channel}`);
-  return t.subscribe({ group, channels: [channel], concurrency }, handler);
-}
-
-function message(channel: string, n: number, extra: Partial<TransportMessage> = {}): TransportMessage {
-  return {
-    channel,
-    attributes: { id: `${channel}-${n}`, type: 'test.happened', source: '/test', specversion: '1.0' },
-    headers: {},
-    body: Buffer.from(JSON.stringify({ n })),
-    ...extra,
-  };
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function rabbitmqctl(...args: string[]): Promise<string> {
-  return (await run('rabbitmqctl', ['-q', ...args])).stdout;
-}
 
 describe('rabbitmq transport (real broker)', () => {
   it('round-trips a message as CloudEvents binary mode, persistent, with the key and headers', async () => {
@@ -303,78 +241,29 @@ describe('rabbitmq transport (real broker)', () => {
     );
   }, 40_000);
 
-  it('survives a broker killed with -9 and restarted: every confirmed message arrives', async () => {
-    const events: RabbitMqEvent[] = [];
-    const t = createTransport({
-      onEvent: (e) => events.push(e),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-    });
-    const channel = `kill.${id}`;
-    const seen = new Set<string>();
-    await subscribe(
-      t,
-      `g-kill-${id}`,
-      channel,
-      async (m) => {
-        seen.add(m.attributes.id!);
-        await m.ack();
-      },
-      10,
-    );
-    const confirmed: string[] = [];
-    let failed = 0;
-    let stop = false;
-    const publishing = (async () => {
-      for (let i = 0; !stop; i++) {
-        const m = message(channel, i);
-        await t.publish(m).then(
-          () => confirmed.push(m.attributes.id!),
-          () => failed++, // timeout or lost confirm: the broker may or may not have it
-        );
-      }
-    })();
-    await waitFor(() => confirmed.length >= 200, 10_000, '200 confirms');
-    const killedAt = performance.now();
-    await run('bash', [SERVICES, 'restart', 'rabbitmq']);
-    const restartedMs = performance.now() - killedAt;
-    const before = confirmed.length;
-    const upAt = performance.now();
-    await waitFor(() => confirmed.length >= before + 100, 20_000, '100 confirms after the restart');
-    const resumedMs = performance.now() - upAt;
-    stop = true;
-    await publishing;
-    await waitFor(() => confirmed.every((k) => seen.has(k)), 20_000, 'every confirmed message');
-    const attempts = events.filter((e) => e.type === 'reconnecting').length;
-    console.info(
-      `rabbitmq: kill -9 + restart took ${Math.round(restartedMs)} ms, 100 confirms ${Math.round(resumedMs)} ms later; ${attempts} failed reconnect attempts; ` +
-        `${confirmed.length} confirmed, ${failed} failed publishes, 0 confirmed lost`,
-    );
-  }, 60_000);
+  // FAILS today (finding): RabbitMQ's provision() rebinds a channel to the binding it is given, over the `channels`
+  // option, and the router provisions the catalog's bindings on start, so a router moves an application's configured
+  // channels onto the catalog's exchanges. The Kafka transport keeps the option's topic ("bindings given to
+  // provision() are used for channels missing here"). Fix in topology.ts `provision`: prefer the configured binding,
+  // both for what it declares and for what it records.
+  it('keeps the binding of the `channels` option when provision() is given another one, as Kafka does', async () => {
+    const channel = `configured.${id}`;
+    const configured = `${exchange}.configured`;
+    const other = `${exchange}.other`;
+    exchanges.add(configured).add(other);
+    const amqp = (x: string) => ({ exchange: x, exchangeType: 'topic' as const, routingKey: channel, durable: true });
+    const t = createTransport({ channels: new Map([[channel, { amqp: amqp(configured) }]]) });
+    await adminCh.assertExchange(configured, 'topic', { durable: true });
+    const raw = await adminCh.assertQueue('', { exclusive: true });
+    await adminCh.bindQueue(raw.queue, configured, channel);
+    const got: ConsumeMessage[] = [];
+    await adminCh.consume(raw.queue, (m) => m && got.push(m), { noAck: true });
 
-  it('rejects with PublishTimeoutError when a frozen broker never confirms', async () => {
-    const t = createTransport({ confirmTimeoutMs: 1_000 });
-    const channel = `frozen.${id}`;
-    await t.publish(message(channel, 0));
-    await run('bash', [SERVICES, 'freeze', 'rabbitmq']);
-    try {
-      const started = Date.now();
-      await expect(t.publish(message(channel, 1))).rejects.toMatchObject({
-        code: 'HUMANGOV_PUBLISH_TIMEOUT',
-        retryable: true,
-      });
-      expect(Date.now() - started).toBeLessThan(2_500);
-    } finally {
-      await run('bash', [SERVICES, 'thaw', 'rabbitmq']);
-    }
-    // Once thawed, the same transport publishes again.
-    let ok = false;
-    for (let i = 0; i < 10 && !ok; i++)
-      ok = await t.publish(message(channel, 2)).then(
-        () => true,
-        () => false,
-      );
-    expect(ok).toBe(true);
-  }, 30_000);
+    await t.provision(new Map([[channel, { amqp: amqp(other) }]]));
+    await t.publish(message(channel, 1));
+    await waitFor(() => got.length === 1, 3_000, `the message on ${configured}`).catch(() => {});
+    expect(got).toHaveLength(1);
+  });
 
   it('keeps credentials out of errors and refuses calls after close', async () => {
     const t = createTransport({ url: 'amqp://guest:s3cret-pw@127.0.0.1:1', reconnect: false });

@@ -72,8 +72,18 @@ export interface KafkaTransportOptions {
    * topic is in flight, publishes queue anyway and go out together as soon as it returns). @default 5
    */
   readonly linger?: number;
-  /** Most bytes (keys, values and headers) in one produce request; a larger message is rejected. @default 1_048_576 */
+  /**
+   * Most bytes (keys, values and headers) that concurrent publishes share in one produce request. A single message
+   * larger than this (up to `maxMessageBytes`) is sent in a request of its own. @default 1_048_576
+   */
   readonly maxBatchBytes?: number;
+  /**
+   * Largest single message (key, value and headers) `publish` accepts; a larger one rejects at once with
+   * `HUMANGOV_MESSAGE_TOO_LARGE`, before anything is sent. Raise it only together with the broker's
+   * `message.max.bytes` (or the topic's `max.message.bytes`): past those the broker refuses the record with the
+   * same error code. @default 1_048_576 (Kafka's own default limit)
+   */
+  readonly maxMessageBytes?: number;
   /** How long `Subscription.close()` waits for in-flight handlers before it gives up on them. @default 30_000 */
   readonly shutdownTimeoutMs?: number;
   /** Kafka session timeout of the consumers (a member silent this long is evicted from its group). @default 30_000 */
@@ -94,6 +104,7 @@ export interface ResolvedKafkaOptions {
   readonly confirmTimeoutMs: number;
   readonly linger: number;
   readonly maxBatchBytes: number;
+  readonly maxMessageBytes: number;
   readonly shutdownTimeoutMs: number;
   readonly sessionTimeoutMs: number;
   readonly logger: KafkaLogger;
@@ -124,6 +135,7 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     confirmTimeoutMs: positive('confirmTimeoutMs', options.confirmTimeoutMs, 15_000),
     linger: positive('linger', options.linger, 5, true),
     maxBatchBytes: positive('maxBatchBytes', options.maxBatchBytes, 1_048_576),
+    maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, 1_048_576),
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, 30_000, true),
     sessionTimeoutMs: positive('sessionTimeoutMs', options.sessionTimeoutMs, 30_000),
     logger: options.logger ?? noopLogger,

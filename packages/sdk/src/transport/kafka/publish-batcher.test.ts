@@ -20,6 +20,7 @@ function batcher(send: PublishBatcherOptions['send'], overrides: Partial<Publish
     transport: 'kafka',
     linger: 5,
     maxBatchBytes: 10_000,
+    maxMessageBytes: 10_000,
     confirmTimeoutMs: 1_000,
     send,
     toError: (e) => new PublishError('kafka', String(e), true),
@@ -76,10 +77,31 @@ describe('publish batcher', () => {
     expect(values(requests[0]!)).toHaveLength(1);
   });
 
-  it('rejects a record larger than maxBatchBytes at once', async () => {
-    const b = batcher(fakeSend().send, { maxBatchBytes: 100 });
+  it('sends a record larger than maxBatchBytes (within maxMessageBytes) in a request of its own, in order', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send, { maxBatchBytes: 250, maxMessageBytes: 1_000 });
+    const done = [
+      b.publish('a', record('1')),
+      b.publish('a', record('z'.repeat(600))),
+      b.publish('a', record('2')),
+      b.publish('a', record('3')),
+    ];
+    await vi.advanceTimersByTimeAsync(0); // 600+ bytes queued: over maxBatchBytes, no linger
+    for (let i = 0; i < 3; i++) {
+      requests[i]!.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(requests.map((r) => values(r).map((v) => v.slice(0, 4)))).toEqual([['a:1'], ['a:zz'], ['a:2', 'a:3']]);
+    await expect(Promise.all(done)).resolves.toBeDefined();
+  });
+
+  it('rejects a record larger than maxMessageBytes at once, sending nothing', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send, { maxBatchBytes: 100, maxMessageBytes: 150 });
     const error = await b.publish('a', record('z'.repeat(200))).catch((e: unknown) => e);
     expect(isSdkError(error, 'HUMANGOV_MESSAGE_TOO_LARGE')).toBe(true);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requests).toHaveLength(0);
   });
 
   it('gives every caller of a failed request the mapped error', async () => {

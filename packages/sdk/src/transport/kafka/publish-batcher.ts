@@ -8,6 +8,8 @@ export interface PublishBatcherOptions {
   readonly transport: string;
   readonly linger: number;
   readonly maxBatchBytes: number;
+  /** Largest single record accepted; one larger than `maxBatchBytes` goes in a request of its own. */
+  readonly maxMessageBytes: number;
   readonly confirmTimeoutMs: number;
   /** Writes one produce request; resolves when every record is acknowledged (acks=all). */
   readonly send: (topicMessages: TopicMessages[]) => Promise<void>;
@@ -33,7 +35,8 @@ interface Entry {
  * Groups concurrent publishes into produce requests, one lane per topic: a record waits at most `linger` ms (or
  * until `maxBatchBytes` are queued) for others, and while a lane's request is in flight the next one fills up. A
  * lane has one request in flight, so records of one key reach the broker in publish order, and a topic the broker
- * refuses does not hold up the others. Each caller gets its own outcome: resolved when its request is acknowledged,
+ * refuses does not hold up the others. A record larger than `maxBatchBytes` (up to `maxMessageBytes`) is sent in a
+ * request of its own, still in its lane's order; a larger one is rejected with `HUMANGOV_MESSAGE_TOO_LARGE`. Each caller gets its own outcome: resolved when its request is acknowledged,
  * rejected with the request's error, or with `PublishTimeoutError` after `confirmTimeoutMs` (a record still queued
  * by then is dropped; one already sent may still be written).
  */
@@ -52,7 +55,7 @@ interface Lane {
 }
 
 export function createPublishBatcher(options: PublishBatcherOptions): PublishBatcher {
-  const { linger, maxBatchBytes, confirmTimeoutMs, transport } = options;
+  const { linger, maxBatchBytes, maxMessageBytes, confirmTimeoutMs, transport } = options;
   const lanes = new Map<string, Lane>();
   let closed = false;
   const outcomes = new Set<Promise<void>>();
@@ -110,11 +113,11 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
       if (closed) return Promise.reject(new ClosedError(`${transport} transport`));
       if (signal?.aborted) return Promise.reject(signal.reason);
       const size = recordSize(record);
-      if (size > maxBatchBytes) {
+      if (size > maxMessageBytes) {
         return Promise.reject(
           new SdkError(
             'HUMANGOV_MESSAGE_TOO_LARGE',
-            `${transport}: message of ~${size} bytes exceeds maxBatchBytes (${maxBatchBytes})`,
+            `${transport}: message of ~${size} bytes exceeds maxMessageBytes (${maxMessageBytes})`,
             false,
           ),
         );

@@ -94,12 +94,17 @@ export async function startKafkaSubscription(
     options.onEvent({ type: 'consumer.request-timeout', group, broker: payload.broker, apiName: payload.apiName }),
   );
 
+  // One failed OffsetCommit request fails every ack it carried with the same error: report it once, not per ack.
+  const reported = new WeakSet<object>();
   function onCommitFailed(error: unknown): AckError {
     const scrubbed = scrubError(error, scrub);
-    options.onEvent({ type: 'consumer.commit-failed', group, error: scrubbed });
-    options.logger.warn(`kafka: offset commit of group ${group} failed; acked messages may be delivered again`, {
-      error: scrubbed,
-    });
+    if (typeof error !== 'object' || error === null || !reported.has(error)) {
+      if (typeof error === 'object' && error !== null) reported.add(error);
+      options.onEvent({ type: 'consumer.commit-failed', group, error: scrubbed });
+      options.logger.warn(`kafka: offset commit of group ${group} failed; acked messages may be delivered again`, {
+        error: scrubbed,
+      });
+    }
     return new AckError(TRANSPORT, `offset commit failed: ${scrubbed.message}`, { cause: scrubbed });
   }
 

@@ -22,7 +22,7 @@ export interface KafkaTransport extends Transport, Provisioner {
  *
  * Publishing: CloudEvents Kafka binary mode (`ce_<attribute>` headers, `content-type`, record key = message key),
  * idempotent producer, acks=all. Concurrent `publish()` calls share produce requests (see `linger`,
- * `maxBatchBytes`); each resolves when its record is acknowledged by all in-sync replicas and rejects with a typed
+ * `maxBatchBytes`; a message larger than a batch, up to `maxMessageBytes`, goes alone); each resolves when its record is acknowledged by all in-sync replicas and rejects with a typed
  * `SdkError` otherwise: `PublishTimeoutError` after `confirmTimeoutMs` (a frozen broker never answers),
  * `ConnectionError`, `PublishError`, `HUMANGOV_MESSAGE_TOO_LARGE`, `ClosedError` after `close()`. Messages with the
  * same key on the same channel keep their publish order.
@@ -59,6 +59,7 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
     transport: NAME,
     linger: resolved.linger,
     maxBatchBytes: resolved.maxBatchBytes,
+    maxMessageBytes: resolved.maxMessageBytes,
     confirmTimeoutMs: resolved.confirmTimeoutMs,
     send: (topicMessages) => producers.send(topicMessages),
     toError: (error) => toPublishError(error, scrub),

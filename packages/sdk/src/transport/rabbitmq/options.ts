@@ -39,7 +39,7 @@ export interface RabbitMqTransportOptions {
   readonly socketOptions?: SocketOptions;
   /** Shown as the connection name in the management UI and `rabbitmqctl list_connections`. @default 'humangov-sdk' */
   readonly connectionName?: string;
-  /** Heartbeat asked of the broker; a dead or frozen peer is noticed after about twice this. @default 10 */
+  /** Heartbeat asked of the broker; a frozen or dead broker is noticed (and reported) after about twice this. @default 5 */
   readonly heartbeatSeconds?: number;
   /**
    * Channel -> exchange + routing key. Channels that are absent (or have no `amqp` binding) go to `exchange`
@@ -114,7 +114,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 /** Defaults and validation in one place. Programmer errors (bad numbers) throw a TypeError. */
 export function resolveOptions(options: RabbitMqTransportOptions): ResolvedOptions {
   const logger = options.logger ?? noopLogger;
-  const heartbeat = positive('heartbeatSeconds', options.heartbeatSeconds, 10);
+  const heartbeat = positive('heartbeatSeconds', options.heartbeatSeconds, 5);
   const connectionName = options.connectionName ?? 'humangov-sdk';
   const raw = options.url ?? 'amqp://localhost:5672';
   const url = typeof raw === 'string' ? withHeartbeat(raw, heartbeat) : { heartbeat, ...raw };

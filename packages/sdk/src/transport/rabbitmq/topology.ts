@@ -71,7 +71,9 @@ export class Topology {
   /** Declares the exchanges of `channels`; from then on publish and subscribe use these bindings for them. */
   async provision(model: ChannelModel, channels: ReadonlyMap<string, ChannelBinding>): Promise<void> {
     const given = amqpBindings(channels);
-    const bindings = [...channels.keys()].map((c) => given.get(c) ?? this.binding(c));
+    // The `channels` option is the user's word; provisioning (e.g. a router's catalog bindings) never overrides it.
+    const configured = amqpBindings(this.options.channels);
+    const bindings = [...channels.keys()].map((c) => configured.get(c) ?? given.get(c) ?? this.binding(c));
     await withChannel(model, async (ch) => {
       for (const b of bindings) {
         if (isDefaultExchange(b)) continue;
@@ -81,7 +83,7 @@ export class Topology {
         await ch.bindQueue(b.queue, b.exchange, b.routingKey);
       }
     });
-    for (const [channel, b] of given) this.bindings.set(channel, b);
+    for (const [channel, b] of given) if (!configured.has(channel)) this.bindings.set(channel, b);
   }
 }
 
