@@ -46,7 +46,10 @@ fi
 
 # npm_config_nodedir: node-gyp (better-sqlite3) would otherwise download Node headers; pnpm ignores nodedir in
 # config files. No TTY in CI: never prompt before purging node_modules.
-step "pnpm install" env npm_config_nodedir=/usr pnpm install --config.confirm-modules-purge=false
+# better-sqlite3 compiles from source (~50 s); a build that fails once on a busy machine is retried once.
+if ! env npm_config_nodedir=/usr pnpm install --config.confirm-modules-purge=false </dev/null >"$log" 2>&1; then
+  step "pnpm install (second try)" env npm_config_nodedir=/usr pnpm install --config.confirm-modules-purge=false
+fi
 
 # pnpm -r runs in topological order: events and resilience before sdk, testing and cli.
 step "build of packages/* (pnpm -r --filter './packages/*' run build)" pnpm -r --filter './packages/*' run build

@@ -1,0 +1,2 @@
+/** @humangov/resilience/postgres: outbox, inbox and saga stores on PostgreSQL (pg 8, an optional peer). */
+export {};
