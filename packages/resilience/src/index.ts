@@ -1,5 +1,42 @@
 /**
- * Placeholder entry point: this package is part of the HumanGov layout (see DESIGN.md) and gains its API in a
- * later issue. It exports only its version so that it builds, packs and passes the packaging checks today.
+ * @humangov/resilience: policies for calling out (retry, circuit breaker, timeout, bulkhead, fallback, composed
+ * with `wrap`) and, in their own modules, durable messaging patterns.
  */
 export const version = '0.1.0';
+
+// Policies
+export type { Clock, FakeClock, TimerHandle } from './clock.js';
+export { createFakeClock, systemClock } from './clock.js';
+export type { ResilienceErrorByCode, ResilienceErrorCode } from './errors.js';
+export {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  isResilienceError,
+  PermanentError,
+  ResilienceError,
+  RetryExhaustedError,
+  resilienceErrorCodes,
+  TimeoutError,
+} from './errors.js';
+export type { BackoffOptions, Jitter } from './policy/backoff.js';
+export { decorrelatedJitter, fullJitter } from './policy/backoff.js';
+export type { BulkheadOptions, BulkheadPolicy } from './policy/bulkhead.js';
+export { bulkhead } from './policy/bulkhead.js';
+export type {
+  BreakerKind,
+  CircuitBreakerOptions,
+  CircuitBreakerPolicy,
+  CircuitBreakerSnapshot,
+  CircuitState,
+  CircuitStateChange,
+  WindowSnapshot,
+} from './policy/circuit-breaker.js';
+export { circuitBreaker } from './policy/circuit-breaker.js';
+export type { FallbackOptions } from './policy/fallback.js';
+export { fallback } from './policy/fallback.js';
+export type { FallbackOf, Policy, PolicyContext, PolicyFn, WrappedPolicy } from './policy/policy.js';
+export { noop, wrap } from './policy/policy.js';
+export type { RetryEvent, RetryOptions, RetryPolicy } from './policy/retry.js';
+export { isRetryable, retry } from './policy/retry.js';
+export type { TimeoutOptions } from './policy/timeout.js';
+export { timeout } from './policy/timeout.js';
