@@ -82,6 +82,12 @@ export interface Codec<M extends EventMapShape> {
   /** The checks of `parse` for an event object already in memory; returns a deep-frozen copy. Never throws. */
   validate(event: unknown): Result<AnyEventOf<M>>;
   /**
+   * `validate` for an event object the caller has just built and hands over, whose `data` came out of
+   * `safeJsonParse` (so hostile keys and depth were checked): skips the copy and the hostile-key scan, and freezes
+   * the object in place. Transports' binary-mode decoders use it; anything else should call `validate`.
+   */
+  validateOwned(event: Record<string, unknown>): Result<AnyEventOf<M>>;
+  /**
    * Validates `event`, then applies the upcasters step by step up to `toVersion`, validating after each step.
    * The result keeps every attribute but `version`, `dataschema` and `data`. Missing upcasters, unknown or lower
    * target versions, and invalid upcaster output are issues; an upcaster that throws raises `UpcastError`.
@@ -292,5 +298,6 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
   }
 
   // The generic signatures are enforced at the call sites; inside, events are plain CloudEvents.
-  return { catalog, create, serialize, parse, validate, upcast } as unknown as Codec<M>;
+  const validateOwned = (event: Record<string, unknown>): Result<CloudEvent> => check(event);
+  return { catalog, create, serialize, parse, validate, validateOwned, upcast } as unknown as Codec<M>;
 }

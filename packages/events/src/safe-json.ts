@@ -73,7 +73,26 @@ function tooLarge(size: number, maxBytes: number, qualifier = ''): Result<never>
  * Walks a JSON-like value iteratively (no recursion, so deep input cannot overflow the stack) and reports hostile
  * own keys, nesting deeper than `maxDepth`, and cycles. Typed arrays are leaves.
  */
+/** True when `value` has no hostile key, no cycle and no nesting past `maxDepth` (recursion bounded by it). */
+function isPlainSafe(value: unknown, depth: number, maxDepth: number, ancestors: object[]): boolean {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return true;
+  if (depth >= maxDepth || ancestors.includes(value)) return false;
+  ancestors.push(value);
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isPlainSafe(item, depth + 1, maxDepth, ancestors)) return false;
+  } else {
+    for (const key of Object.keys(value)) {
+      if (HOSTILE_KEYS.has(key)) return false;
+      if (!isPlainSafe((value as Record<string, unknown>)[key], depth + 1, maxDepth, ancestors)) return false;
+    }
+  }
+  ancestors.pop();
+  return true;
+}
+
 export function findUnsafe(root: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): Issue[] {
+  // Hot path: plain, safe data is confirmed by a walk that builds no paths; only a hit pays for the report.
+  if (isPlainSafe(root, 0, maxDepth, [])) return [];
   const issues: Issue[] = [];
   const ancestors = new Set<object>();
   type Frame = { value: unknown; path: string; depth: number; leave?: true };

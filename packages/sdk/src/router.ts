@@ -104,6 +104,17 @@ interface Route {
   readonly handler: Handler<CloudEvent>;
 }
 
+/**
+ * Acks without waiting for the broker's answer. The transport has settled the message when `ack()` returns (the
+ * partition moves on) and stores the ack in the background (Kafka: offsets committed in batches, flushed before
+ * the next fetch and on close). Waiting for each commit round trip would cap a partition at one message per round
+ * trip. A failed store is reported by the transport (Kafka `consumer.commit-failed`) and means a redelivery, which
+ * is at-least-once as always.
+ */
+function settle(ack: Promise<void>): void {
+  ack.catch(() => {});
+}
+
 /** First pause before a message whose dead letter could not be written is delivered again; doubles per attempt. */
 const DEAD_LETTER_RETRY_MS = 1_000;
 const DEAD_LETTER_RETRY_MAX_MS = 60_000;
@@ -160,7 +171,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       return message.nack({ delayMs });
     }
     listeners.emit({ kind: 'dead-lettered', channel: message.channel, deadLetterChannel, reason, issues });
-    await message.ack();
+    settle(message.ack());
   }
 
   function publishDeadLetter(message: ReceivedMessage, reason: DeadLetterReason, error: string): Promise<void> {
@@ -201,7 +212,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       });
       const decoded = fromTransportMessage(message, { maxBytes: options.maxBytes });
       if (decoded.issues) return deadLetter(message, 'undecodable', decoded.issues);
-      const checked = codec.validate(decoded.value);
+      const checked = codec.validateOwned(decoded.value);
       if (checked.issues) {
         const unknown = checked.issues.some(
           (i) => i.code === 'HUMANGOV_EVENT_UNKNOWN' || i.code === 'HUMANGOV_VERSION_UNKNOWN',
@@ -213,7 +224,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const handler = composed.get(event.type);
       if (!route || !handler) {
         listeners.emit({ kind: 'ignored', event, reason: `group ${options.group} has no handler for ${event.type}` });
-        return message.ack();
+        return settle(message.ack());
       }
       let target = event;
       if (event.version !== route.version) {
@@ -237,7 +248,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         return message.nack();
       }
       listeners.emit({ kind: 'handled', event: target, durationMs: performance.now() - started });
-      return message.ack();
+      return settle(message.ack());
     };
   }
 
