@@ -1,0 +1,52 @@
+// What the numbers were measured on: CPU, cores, memory, Node, client libraries and broker versions.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clientVersions, ROOT, requireFromSdk } from './load.mjs';
+
+/** Kafka does not report its version over the protocol kafkajs speaks; the local broker logs it at startup. */
+function kafkaVersion() {
+  const log = path.join(ROOT, '.services/kafka/server.log');
+  if (!existsSync(log)) return 'unknown (not the local scripts/services broker)';
+  const found = [...readFileSync(log, 'utf8').matchAll(/Kafka version: (\S+)/g)].at(-1);
+  return found ? found[1] : 'unknown';
+}
+
+async function rabbitVersion(url) {
+  const amqp = requireFromSdk('amqplib');
+  try {
+    const connection = await amqp.connect(url);
+    const props = connection.connection.serverProperties;
+    await connection.close();
+    return `${props.product} ${props.version} (Erlang ${props.platform?.replace(/^Erlang\/OTP /, '') ?? '?'})`;
+  } catch (error) {
+    return `unreachable (${error.message})`;
+  }
+}
+
+/** The commit measured, and whether the packages had uncommitted changes (the build includes them). */
+function sourceState() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'packages').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty > 0 ? ` + ${dirty} uncommitted change(s) under packages/` : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+export async function machineInfo({ amqpUrl }) {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    ...clientVersions(),
+    kafka: kafkaVersion(),
+    rabbitmq: await rabbitVersion(amqpUrl),
+    source: sourceState(),
+  };
+}
