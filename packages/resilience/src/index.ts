@@ -18,6 +18,10 @@ export {
   resilienceErrorCodes,
   TimeoutError,
 } from './errors.js';
+// Durable messaging: outbox and inbox store ports and the memory store (SQL stores: /sqlite, /postgres).
+export type { InboxStore } from './inbox/port.js';
+export type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxRow, OutboxStore, Transactor } from './outbox/port.js';
+export { compareIds, isOutboxNotifier } from './outbox/port.js';
 export type { BackoffOptions, Jitter } from './policy/backoff.js';
 export { decorrelatedJitter, fullJitter } from './policy/backoff.js';
 export type { BulkheadOptions, BulkheadPolicy } from './policy/bulkhead.js';
@@ -40,3 +44,5 @@ export type { RetryEvent, RetryOptions, RetryPolicy } from './policy/retry.js';
 export { isRetryable, retry } from './policy/retry.js';
 export type { TimeoutOptions } from './policy/timeout.js';
 export { timeout } from './policy/timeout.js';
+export type { MemoryStore, MemoryStoreOptions, MemoryTransaction } from './store/memory.js';
+export { createMemoryStore } from './store/memory.js';

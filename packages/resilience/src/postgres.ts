@@ -1,2 +1,16 @@
-/** @humangov/resilience/postgres: outbox, inbox and saga stores on PostgreSQL (pg 8, an optional peer). */
-export {};
+/**
+ * @humangov/resilience/postgres: outbox and inbox stores on PostgreSQL (`pg` 8, an optional peer dependency).
+ *
+ * ```ts
+ * const store = createPostgresStore({ pool: new pg.Pool({ connectionString }) });
+ * await store.migrate();
+ * await store.transaction(async (tx) => { await tx.query('INSERT ...'); await outbox.add(tx, type, data); });
+ * ```
+ */
+export {
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+  type PostgresTransaction,
+} from './store/postgres.js';
+export { DEFAULT_TABLE_PREFIX, type TableNames } from './store/sql-names.js';

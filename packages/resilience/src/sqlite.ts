@@ -1,2 +1,17 @@
-/** @humangov/resilience/sqlite: outbox, inbox and saga stores on SQLite (better-sqlite3 12, an optional peer). */
-export {};
+/**
+ * @humangov/resilience/sqlite: outbox and inbox stores on SQLite (better-sqlite3 12, an optional peer dependency).
+ *
+ * ```ts
+ * const store = createSqliteStore({ db: new Database('app.db') });
+ * await store.migrate();
+ * db.transaction(() => { db.prepare('INSERT ...').run(); void outbox.add(db, type, data); })();
+ * ```
+ */
+
+export { DEFAULT_TABLE_PREFIX, type TableNames } from './store/sql-names.js';
+export {
+  createSqliteStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+  type SqliteTransaction,
+} from './store/sqlite.js';

@@ -21,7 +21,12 @@ export type {
   CitizenRegistryOperations,
   CitizenRegistryPaths,
 } from './http/generated/index.js';
+// Idempotent inbox and transactional outbox; their stores are in @humangov/resilience (/sqlite, /postgres).
+export { type Inbox, type InboxContext, type InboxOptions, inbox } from './inbox/inbox.js';
 export type { DeadLetterReason, LifecycleEvent, LifecycleListener } from './lifecycle.js';
+export { createOutbox, type Outbox, type OutboxAddOptions, type OutboxOptions } from './outbox/outbox.js';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStore } from './outbox/relay.js';
+export type { OutboxRelayEvent, OutboxRelayListener } from './outbox/relay-events.js';
 export { createPublisher, type PublishEventOptions, type Publisher, type PublisherOptions } from './publisher.js';
 export {
   type AnyHandler,

@@ -1,0 +1,111 @@
+/**
+ * PostgreSQL outbox and inbox stores over a `pg` Pool. `pg` is only imported as types: the caller's Pool does the
+ * work, so this module loads without `pg` installed.
+ */
+import type { Pool } from 'pg';
+import type { InboxStore } from '../inbox/port.js';
+import type { OutboxNotifier, OutboxStore, Transactor } from '../outbox/port.js';
+import { type PostgresTransaction, postgresOutbox } from './postgres-outbox.js';
+import { type TableNames, tableNames } from './sql-names.js';
+
+export type { PostgresTransaction };
+
+export interface PostgresStoreOptions {
+  /** The pool every store operation and `transaction()` uses; the store does not end it. */
+  readonly pool: Pool;
+  /** Prefix of the tables (`<prefix>outbox`, `<prefix>inbox`); letters, digits, `_`. @default 'humangov_' */
+  readonly tablePrefix?: string;
+}
+
+/**
+ * The outbox (woken by LISTEN/NOTIFY: `add` notifies channel `<prefix>outbox` in the caller's transaction, so
+ * relays hear of rows when they commit, never of rolled-back ones), the inbox, and transactions on one pool.
+ */
+export interface PostgresStore extends Transactor<PostgresTransaction> {
+  readonly outbox: OutboxStore<PostgresTransaction> & OutboxNotifier;
+  readonly inbox: InboxStore<PostgresTransaction>;
+  readonly tables: TableNames;
+  /** Creates the tables and indexes if they do not exist; safe to run from several processes at once. */
+  migrate(): Promise<void>;
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  const { pool } = options;
+  const tables = tableNames(options.tablePrefix);
+
+  /** BEGIN on a pool client; COMMIT when `fn` resolves, ROLLBACK when it throws. A client whose ROLLBACK fails is destroyed. */
+  async function transaction<T>(fn: (tx: PostgresTransaction) => Promise<T> | T): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((failure: Error) => {
+          broken = failure;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  const inbox: InboxStore<PostgresTransaction> = {
+    transaction,
+    async seen(tx, group, eventId) {
+      // A row another open transaction inserted makes this wait for it: seen if it commits, ours if it rolls back.
+      const result = await tx.query(
+        `INSERT INTO ${tables.inbox} (group_name, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [group, eventId],
+      );
+      return result.rowCount === 0;
+    },
+    async cleanup(olderThanMs) {
+      const result = await pool.query(
+        `DELETE FROM ${tables.inbox} WHERE received_at < now() - $1::double precision * interval '1 millisecond'`,
+        [olderThanMs],
+      );
+      return result.rowCount ?? 0;
+    },
+  };
+
+  return {
+    outbox: postgresOutbox(pool, tables.outbox, tables.outbox),
+    inbox,
+    tables,
+    transaction,
+    migrate: () =>
+      transaction(async (tx) => {
+        // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; one migration at a time per prefix.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [tables.outbox]);
+        await tx.query(`
+          CREATE TABLE IF NOT EXISTS ${tables.outbox} (
+            id bigserial PRIMARY KEY,
+            channel text NOT NULL,
+            key text,
+            attributes jsonb NOT NULL,
+            content_type text,
+            headers jsonb NOT NULL,
+            body bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            claimed_until timestamptz,
+            published_at timestamptz,
+            attempts integer NOT NULL DEFAULT 0);
+          CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending ON ${tables.outbox} (id) WHERE published_at IS NULL;
+          CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending_key
+            ON ${tables.outbox} (key, id) WHERE published_at IS NULL;
+          CREATE INDEX IF NOT EXISTS ${tables.outbox}_published
+            ON ${tables.outbox} (published_at) WHERE published_at IS NOT NULL;
+          CREATE TABLE IF NOT EXISTS ${tables.inbox} (
+            group_name text NOT NULL,
+            event_id text NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (group_name, event_id));
+          CREATE INDEX IF NOT EXISTS ${tables.inbox}_received ON ${tables.inbox} (received_at);`);
+      }),
+  };
+}

@@ -1,0 +1,26 @@
+/** Table naming shared by the SQL stores. */
+
+/** Tables of one store: `<prefix>outbox` and `<prefix>inbox`. */
+export interface TableNames {
+  readonly outbox: string;
+  readonly inbox: string;
+}
+
+/** @default prefix of every table the SQL stores create */
+export const DEFAULT_TABLE_PREFIX = 'humangov_';
+
+/**
+ * Table names for `prefix`. The prefix is spliced into SQL, so it must be a plain identifier: letters, digits and
+ * `_`, starting with a letter or `_`, at most 40 characters; anything else throws (a programmer error).
+ */
+export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(prefix)) {
+    throw new TypeError(`table prefix must match /^[A-Za-z_][A-Za-z0-9_]{0,39}$/, got ${JSON.stringify(prefix)}`);
+  }
+  const lower = prefix.toLowerCase();
+  return { outbox: `${lower}outbox`, inbox: `${lower}inbox` };
+}
+
+/** A Buffer view of bytes, without copying. */
+export const toBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,0 +1,75 @@
+/**
+ * The store suite on real databases: PostgreSQL at DATABASE_URL (an unreachable server fails the file, never
+ * skips it) and SQLite in a temporary file. Tables get a prefix unique to the run and are dropped afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createPostgresStore, type PostgresStore } from '../src/postgres.js';
+import { createSqliteStore, type SqliteStore } from '../src/sqlite.js';
+import { storeSuite } from './store-suite.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
+const prefix = `t${process.pid}_${Date.now().toString(36)}_`;
+
+let pool: pg.Pool;
+let postgres: PostgresStore;
+storeSuite({
+  name: 'PostgreSQL',
+  parallelClaims: true,
+  async setup() {
+    pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      throw new Error(
+        `PostgreSQL not reachable at ${DATABASE_URL} (DATABASE_URL). Start it with: bash scripts/services up postgres`,
+        { cause: error },
+      );
+    }
+    postgres = createPostgresStore({ pool, tablePrefix: `${prefix}pg_` });
+    await postgres.migrate();
+    await postgres.migrate(); // idempotent
+    return {
+      ...postgres,
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)), // leases run on the database clock
+      async reset() {
+        await pool.query(`TRUNCATE ${postgres.tables.outbox}, ${postgres.tables.inbox}`);
+      },
+    };
+  },
+  async teardown() {
+    await pool?.query(`DROP TABLE IF EXISTS ${postgres.tables.outbox}, ${postgres.tables.inbox}`);
+    await pool?.end();
+  },
+});
+
+let dir: string;
+let db: Database.Database;
+let time = 1_700_000_000_000;
+storeSuite({
+  name: 'SQLite',
+  async setup() {
+    dir = mkdtempSync(join(tmpdir(), 'humangov-sqlite-'));
+    db = new Database(join(dir, 'store.db'));
+    db.pragma('journal_mode = WAL');
+    const store: SqliteStore = createSqliteStore({ db, tablePrefix: prefix, now: () => time });
+    await store.migrate();
+    await store.migrate();
+    return {
+      ...store,
+      async advance(ms) {
+        time += ms;
+      },
+      async reset() {
+        db.exec(`DELETE FROM ${store.tables.outbox}; DELETE FROM ${store.tables.inbox};`);
+      },
+    };
+  },
+  async teardown() {
+    db?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  },
+});

@@ -1,0 +1,165 @@
+/** The outbox and its relay on the memory store and the memory transport. */
+import { createMemoryStore, type MemoryTransaction } from '@humangov/resilience';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fromTransportMessage } from '../src/binary-mode.js';
+import { createOutbox } from '../src/outbox/outbox.js';
+import { createOutboxRelay, type OutboxRelay } from '../src/outbox/relay.js';
+import type { OutboxRelayEvent } from '../src/outbox/relay-events.js';
+import { createMemoryTransport } from '../src/transport/memory.js';
+import type { PublisherPort, TransportMessage } from '../src/transport/port.js';
+import { citizens, collect, eventId, idOf, orderReport, registered, waitFor } from './outbox-fixtures.js';
+
+const source = '/humangov/outbox-test';
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+function setup(transport: PublisherPort = createMemoryTransport()) {
+  const store = createMemoryStore();
+  const outbox = createOutbox({ store: store.outbox, source });
+  const events: OutboxRelayEvent[] = [];
+  const relay = (options: Partial<Parameters<typeof createOutboxRelay>[0]> = {}): OutboxRelay => {
+    const r = createOutboxRelay({
+      store: store.outbox,
+      transport,
+      pollMs: 20,
+      onEvent: (e) => events.push(e),
+      ...options,
+    });
+    open.push(r);
+    return r;
+  };
+  return { store, outbox, relay, events };
+}
+
+describe('outbox.add', () => {
+  it('stores the event the publisher would send, typed and validated, only when the transaction commits', async () => {
+    const { store, outbox } = setup();
+    const event = await store.transaction((tx) => outbox.add(tx, 'citizen.registered', registered));
+    expect(event).toMatchObject({
+      type: 'citizen.registered',
+      version: 2,
+      source,
+      partitionkey: registered.citizen_id,
+    });
+    const [row] = await store.outbox.claim(10, 1_000);
+    expect(row).toMatchObject({ channel: 'citizen.registered', key: registered.citizen_id });
+    const decoded = fromTransportMessage({ ...row!, headers: row!.headers });
+    expect(decoded.value).toMatchObject({ id: event.id, data: registered });
+
+    await expect(
+      store.transaction(async (tx) => {
+        await outbox.add(tx, 'citizen.registered', registered);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await store.outbox.claim(10, 1_000)).toEqual([]);
+  });
+
+  it('refuses invalid data before writing anything; wrong names and payloads do not compile', async () => {
+    const { store, outbox } = setup();
+    await store.transaction(async (tx: MemoryTransaction) => {
+      await expect(
+        // @ts-expect-error citizen_id is required
+        outbox.add(tx, 'citizen.registered', { ...registered, citizen_id: undefined }),
+      ).rejects.toMatchObject({ code: 'HUMANGOV_EVENT_INVALID' });
+      // @ts-expect-error not an event of the catalog
+      await expect(outbox.add(tx, 'citizen.nope', {})).rejects.toThrow();
+      // @ts-expect-error the transaction of another store type
+      await outbox.add('not a transaction', 'citizen.registered', registered).catch(() => {});
+    });
+    expect((await store.outbox.lag()).pending).toBe(0);
+  });
+});
+
+describe('outbox relay', () => {
+  it('publishes committed rows in per-key order, marks them, and reports lag', async () => {
+    const transport = createMemoryTransport();
+    const { store, outbox, relay, events } = setup(transport);
+    const keys = citizens(5);
+    const sink = await collect(transport, 'citizen.registered', 'check');
+    open.push(sink);
+    for (let seq = 0; seq < 40; seq++) {
+      await store.transaction(async (tx) => {
+        for (const key of keys) {
+          await outbox.add(
+            tx,
+            'citizen.registered',
+            { ...registered, citizen_id: key },
+            { id: eventId('r', key, seq) },
+          );
+        }
+      });
+    }
+    expect((await relay({ batchSize: 37 }).lag()).pending).toBe(200);
+    const r = relay({ batchSize: 37 });
+    await r.start();
+    await waitFor('200 events', () => sink.received.length >= 200);
+    expect(orderReport(sink.received.map(idOf))).toEqual({ duplicates: 0, outOfOrder: 0, distinct: 200 });
+    await waitFor('lag 0', () => events.some((e) => e.kind === 'batch' && e.claimed < 37));
+    expect(await r.lag()).toEqual({ pending: 0, oldestAgeMs: 0 });
+  });
+
+  it('a failed publish stops its key, retries later, and never reorders it', async () => {
+    const inner = createMemoryTransport();
+    let failures = 3;
+    const flaky: PublisherPort = {
+      publish: (message: TransportMessage, options) => {
+        if (message.attributes.id?.endsWith('.1') && failures-- > 0) return Promise.reject(new Error('broker hiccup'));
+        return inner.publish(message, options);
+      },
+      close: () => inner.close(),
+    };
+    const { store, outbox, relay, events } = setup(flaky);
+    const sink = await collect(inner, 'citizen.registered', 'check');
+    open.push(sink);
+    const keys = citizens(3);
+    await store.transaction(async (tx) => {
+      for (let seq = 0; seq < 5; seq++)
+        for (const key of keys)
+          await outbox.add(
+            tx,
+            'citizen.registered',
+            { ...registered, citizen_id: key },
+            { id: eventId('f', key, seq) },
+          );
+    });
+    await relay({ pollMs: 5 }).start();
+    await waitFor('15 events', () => orderReport(sink.received.map(idOf)).distinct === 15);
+    expect(orderReport(sink.received.map(idOf))).toMatchObject({ outOfOrder: 0, duplicates: 0 });
+    expect(events.filter((e) => e.kind === 'publish-failed')).toHaveLength(3);
+  });
+
+  it('wakes on a commit without waiting for the poll interval, and close() finishes the batch in flight', async () => {
+    const transport = createMemoryTransport();
+    const { store, outbox, relay } = setup(transport);
+    const sink = await collect(transport, 'citizen.registered', 'check');
+    open.push(sink);
+    const r = relay({ pollMs: 60_000 });
+    await r.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    await store.transaction((tx) => outbox.add(tx, 'citizen.registered', registered));
+    await waitFor('the event', () => sink.received.length === 1, 2_000);
+    expect(performance.now() - started).toBeLessThan(500);
+    await r.close();
+    await r.close();
+    await expect(r.start()).rejects.toMatchObject({ code: 'HUMANGOV_TRANSPORT_CLOSED' });
+  });
+
+  it('deletes published rows after the retention and emits lag events', async () => {
+    const { store, outbox, relay, events } = setup();
+    await store.transaction((tx) => outbox.add(tx, 'citizen.registered', registered));
+    await relay({ retentionMs: 1, cleanupEveryMs: 30, lagEveryMs: 10 }).start();
+    await waitFor('cleanup', () => events.some((e) => e.kind === 'cleanup' && e.deleted === 1));
+    expect(events.some((e) => e.kind === 'lag')).toBe(true);
+  });
+
+  it('validates its options', () => {
+    const { store } = setup();
+    expect(() => createOutboxRelay({ store: store.outbox, transport: createMemoryTransport(), batchSize: 0 })).toThrow(
+      'batchSize',
+    );
+  });
+});
