@@ -44,5 +44,44 @@ export type { RetryEvent, RetryOptions, RetryPolicy } from './policy/retry.js';
 export { isRetryable, retry } from './policy/retry.js';
 export type { TimeoutOptions } from './policy/timeout.js';
 export { timeout } from './policy/timeout.js';
+// Sagas: definitions, the runner, the store port, the memory store and test helpers (SQL stores: /sqlite, /postgres).
+export type {
+  AnySagaDefinition,
+  InputOf,
+  SagaCompensationContext,
+  SagaDefinition,
+  SagaStep,
+  SagaStepContext,
+  StateOf,
+  StepNameOf,
+} from './saga/define.js';
+export { defineSaga } from './saga/define.js';
+export type { SagaErrorCode } from './saga/errors.js';
+export { isSagaError, SagaConflictError, SagaDefinitionError, sagaErrorCodes } from './saga/errors.js';
+export type { MemorySagaStore } from './saga/memory.js';
+export { createMemorySagaStore } from './saga/memory.js';
+export type {
+  SagaFailure,
+  SagaHistory,
+  SagaInstance,
+  SagaPosition,
+  SagaStatus,
+  SagaStore,
+  SagaTransition,
+  SagaTransitionKind,
+} from './saga/port.js';
+export { isSagaHistory } from './saga/port.js';
+export type { SagaResumeResult, SagaRunner, SagaRunnerOptions, SagaTransitionListener } from './saga/runner.js';
+export { createSagaRunner } from './saga/runner.js';
+export type {
+  SagaExpectations,
+  SagaScenario,
+  SagaScenarioEvent,
+  SagaScenarioGiven,
+  SagaScenarioOptions,
+  SagaScenarioOutcome,
+  SagaScenarioWhen,
+} from './saga/scenario.js';
+export { SagaScenarioError, sagaScenario } from './saga/scenario.js';
 export type { MemoryStore, MemoryStoreOptions, MemoryTransaction } from './store/memory.js';
 export { createMemoryStore } from './store/memory.js';

@@ -7,6 +7,9 @@
  * await store.transaction(async (tx) => { await tx.query('INSERT ...'); await outbox.add(tx, type, data); });
  * ```
  */
+// Sagas on PostgreSQL: `createPostgresSagaStore({ pool, tablePrefix })`, then `await store.migrate()`.
+export { createPostgresSagaStore, type PostgresSagaStore, type PostgresSagaStoreOptions } from './saga/postgres.js';
+export type { SagaTableNames } from './saga/sql-tables.js';
 export {
   createPostgresStore,
   type PostgresStore,

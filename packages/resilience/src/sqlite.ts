@@ -8,6 +8,9 @@
  * ```
  */
 
+// Sagas on SQLite: `createSqliteSagaStore({ db, tablePrefix })`, then `await store.migrate()`.
+export type { SagaTableNames } from './saga/sql-tables.js';
+export { createSqliteSagaStore, type SqliteSagaStore, type SqliteSagaStoreOptions } from './saga/sqlite.js';
 export { DEFAULT_TABLE_PREFIX, type TableNames } from './store/sql-names.js';
 export {
   createSqliteStore,
