@@ -64,3 +64,32 @@ export {
 } from './transport/port.js';
 
 export const version = '0.1.0';
+
+// Resilient, typed HTTP clients for the generated `paths` types (openapi-fetch underneath).
+export {
+  createClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpFailure,
+  type HttpMethodCall,
+  type HttpResult,
+  type PathsWithMethod,
+} from './http/client.js';
+export {
+  HttpAbortedError,
+  HttpCircuitOpenError,
+  HttpClientError,
+  type HttpClientErrorByCode,
+  type HttpClientErrorCode,
+  HttpNetworkError,
+  HttpTimeoutError,
+  httpClientErrorCodes,
+  isHttpClientError,
+} from './http/client-errors.js';
+export {
+  createResilientFetch,
+  type FetchFn,
+  type HttpClientEvent,
+  type ResilientFetch,
+  type ResilientFetchOptions,
+} from './http/client-fetch.js';
