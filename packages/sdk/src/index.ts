@@ -28,6 +28,21 @@ export { createOutbox, type Outbox, type OutboxAddOptions, type OutboxOptions } 
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStore } from './outbox/relay.js';
 export type { OutboxRelayEvent, OutboxRelayListener } from './outbox/relay-events.js';
 export { createPublisher, type PublishEventOptions, type Publisher, type PublisherOptions } from './publisher.js';
+// Recoverability: policies as middleware, retries -> delayed redelivery -> dead letter, x-pii redaction.
+export { REDELIVERY_HEADERS } from './recoverability/headers.js';
+export {
+  DeadLetterRequest,
+  isDeadLetterRequest,
+  isRedeliveryRequest,
+  RedeliveryRequest,
+} from './recoverability/outcome.js';
+export { policyMiddleware, retryHandler } from './recoverability/policy-middleware.js';
+export {
+  DEFAULT_REDELIVERIES,
+  type RecoverabilityOptions,
+  recoverability,
+} from './recoverability/recoverability.js';
+export { REDACTED, redact, redactLifecycleEvent, scrubPayloadValues } from './recoverability/redact.js';
 export {
   type AnyHandler,
   createRouter,
@@ -50,12 +65,16 @@ export {
 } from './transport/memory.js';
 export {
   type ChannelBinding,
+  type DelayedRedeliverer,
   type DeliveryHandler,
+  isDelayedRedeliverer,
   isProvisioner,
   type Provisioner,
   type PublisherPort,
   type PublishOptions,
   type ReceivedMessage,
+  type Redelivery,
+  type RedeliverySpec,
   type SubscriberPort,
   type Subscription,
   type SubscriptionSpec,

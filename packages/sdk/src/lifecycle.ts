@@ -12,11 +12,23 @@ export type LifecycleEvent =
   | { readonly kind: 'ignored'; readonly event: CloudEvent; readonly reason: string }
   | { readonly kind: 'failed'; readonly event: CloudEvent; readonly error: unknown; readonly attempt: number }
   | {
+      /** A failed message was handed back for redelivery after `delayMs` (through the broker when `broker`). */
+      readonly kind: 'redelivery-scheduled';
+      readonly event: CloudEvent;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly broker: boolean;
+    }
+  | {
       readonly kind: 'dead-lettered';
       readonly channel: string;
       readonly deadLetterChannel: string;
       readonly reason: DeadLetterReason;
       readonly issues: readonly Issue[];
+      /** Deliveries of the message before it was dead-lettered (reason `handler-failed`). */
+      readonly attempts?: number;
+      /** The event whose handler failed (reason `handler-failed`); log it through `redactLifecycleEvent`. */
+      readonly event?: CloudEvent;
     }
   | {
       /** The dead letter could not be written; the message was nacked and comes back after a growing pause. */
@@ -28,7 +40,7 @@ export type LifecycleEvent =
     };
 
 /** Why a message went to the dead-letter channel. */
-export type DeadLetterReason = 'undecodable' | 'invalid' | 'unknown-type' | 'upcast-failed';
+export type DeadLetterReason = 'undecodable' | 'invalid' | 'unknown-type' | 'upcast-failed' | 'handler-failed';
 
 export type LifecycleListener = (event: LifecycleEvent) => void;
 

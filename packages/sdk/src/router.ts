@@ -22,12 +22,19 @@ import { fromTransportMessage } from './binary-mode.js';
 import { channelBindings } from './channels.js';
 import { ClosedError, SdkError } from './errors.js';
 import { type DeadLetterReason, type LifecycleListener, Listeners } from './lifecycle.js';
+import { withoutBrokerHeaders } from './recoverability/headers.js';
+import { isDeadLetterRequest, isRedeliveryRequest } from './recoverability/outcome.js';
+import { type RecoverabilityOptions, recoverability, resolveRecoverability } from './recoverability/recoverability.js';
+import { scrubPayloadValues } from './recoverability/redact.js';
+import { createFailureBook, deliveryAttemptOf, type FailureBook, redeliveryCopy } from './recoverability/redelivery.js';
 import { withProcessSpan } from './tracing.js';
 import {
   type ChannelBinding,
+  isDelayedRedeliverer,
   isProvisioner,
   type PublisherPort,
   type ReceivedMessage,
+  type Redelivery,
   type SubscriberPort,
   type Subscription,
 } from './transport/port.js';
@@ -36,8 +43,10 @@ import {
 export interface HandlerContext {
   /** The transport message (channel, partition, offset, raw bytes). Do not ack it: the router does. */
   readonly message: ReceivedMessage;
-  /** 1 on first delivery; higher on redelivery. */
+  /** 1 on first delivery; higher on redelivery (also across broker-side delayed redeliveries). */
   readonly attempt: number;
+  /** Set by policy middleware (`policyMiddleware`, `recoverability`): aborts when the policy gives up on the call. */
+  readonly signal?: AbortSignal;
 }
 
 export type Handler<E> = (event: E, context: HandlerContext) => Promise<void> | void;
@@ -51,6 +60,12 @@ export interface RouteOptions<V extends number> {
   readonly version?: V;
   /** Most events of this route handled at once (ordering per key is kept by the transport). @default 1 */
   readonly concurrency?: number;
+  /**
+   * In-process retries -> delayed redeliveries -> dead letter for this handler (see `recoverability`); its
+   * redelivery delays are prepared on the broker at `start()` where the transport can. @default none: a failure
+   * is a plain `nack()`
+   */
+  readonly recoverability?: RecoverabilityOptions;
 }
 
 /** Dead-letter headers, on top of the original attributes and bytes. */
@@ -62,6 +77,14 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'humangov-dlq-offset',
   group: 'humangov-dlq-group',
   time: 'humangov-dlq-time',
+  /** Deliveries before the message was dead-lettered (reason `handler-failed`). */
+  attempts: 'humangov-dlq-attempts',
+  /**
+   * ISO time of the first failure: exact when it came through the broker's redelivery headers or this process saw
+   * it; else (another process saw it first) the earliest failure this process saw.
+   */
+  firstFailure: 'humangov-dlq-first-failure',
+  lastFailure: 'humangov-dlq-last-failure',
 } as const;
 
 export interface RouterOptions<M extends EventMapShape> {
@@ -102,6 +125,7 @@ interface Route {
   readonly version: number;
   readonly concurrency: number;
   readonly handler: Handler<CloudEvent>;
+  readonly recoverability?: RecoverabilityOptions;
 }
 
 /**
@@ -141,6 +165,9 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
   const middleware: Middleware[] = [];
   const listeners = new Listeners();
   const subscriptions: Subscription[] = [];
+  // Broker-side delays by channel; failures of this process by message, for first-failure times.
+  const redeliveries = new Map<string, { readonly delays: ReadonlySet<number>; readonly redelivery: Redelivery }>();
+  const failures: FailureBook = createFailureBook();
   let state: 'new' | 'started' | 'closed' = 'new';
   let closing: Promise<void> | undefined;
 
@@ -151,13 +178,18 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
     });
   };
 
-  async function deadLetter(message: ReceivedMessage, reason: DeadLetterReason, issues: readonly Issue[]) {
+  async function deadLetter(
+    message: ReceivedMessage,
+    reason: DeadLetterReason,
+    issues: readonly Issue[],
+    failure?: { readonly event: CloudEvent; readonly attempts: number; readonly headers: Record<string, string> },
+  ) {
     const error = issues
-      .map((i) => `${i.path || '/'} ${i.message}`)
+      .map((i) => (failure ? i.message : `${i.path || '/'} ${i.message}`))
       .join('; ')
       .slice(0, 2000);
     try {
-      await publishDeadLetter(message, reason, error);
+      await publishDeadLetter(message, reason, error, failure?.headers);
     } catch (failure) {
       // Not acked, so not lost; but never a hot loop: the transport redelivers after a pause that grows per attempt.
       listeners.emit({
@@ -170,18 +202,75 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const delayMs = Math.min(DEAD_LETTER_RETRY_MAX_MS, DEAD_LETTER_RETRY_MS * 2 ** (message.deliveryAttempt - 1));
       return message.nack({ delayMs });
     }
-    listeners.emit({ kind: 'dead-lettered', channel: message.channel, deadLetterChannel, reason, issues });
+    listeners.emit({
+      kind: 'dead-lettered',
+      channel: message.channel,
+      deadLetterChannel,
+      reason,
+      issues,
+      ...(failure && { attempts: failure.attempts, event: failure.event }),
+    });
     settle(message.ack());
   }
 
-  function publishDeadLetter(message: ReceivedMessage, reason: DeadLetterReason, error: string): Promise<void> {
+  /** A handler failed for good (recoverability): dead letter with the failure's headers; payload values scrubbed. */
+  function deadLetterFailure(message: ReceivedMessage, event: CloudEvent, cause: unknown, attempt: number) {
+    const now = new Date();
+    const first = failures.take(message, now);
+    const text = scrubPayloadValues(errorText(cause), event.data).slice(0, 2000);
+    const origin = message.headers;
+    return deadLetter(message, 'handler-failed', [{ path: '', message: text }], {
+      event,
+      attempts: attempt,
+      headers: {
+        [DEAD_LETTER_HEADERS.attempts]: String(attempt),
+        [DEAD_LETTER_HEADERS.firstFailure]: first,
+        [DEAD_LETTER_HEADERS.lastFailure]: now.toISOString(),
+        // The copy from a retry topic or TTL queue says where the message was first read.
+        ...(origin['humangov-origin-channel'] !== undefined && {
+          [DEAD_LETTER_HEADERS.channel]: origin['humangov-origin-channel'],
+        }),
+        ...(origin['humangov-origin-partition'] !== undefined && {
+          [DEAD_LETTER_HEADERS.partition]: origin['humangov-origin-partition'],
+        }),
+        ...(origin['humangov-origin-offset'] !== undefined && {
+          [DEAD_LETTER_HEADERS.offset]: origin['humangov-origin-offset'],
+        }),
+      },
+    });
+  }
+
+  /** Through the broker's delay channel when prepared (then ack the original), else `nack({ delayMs })`. */
+  async function redeliver(message: ReceivedMessage, event: CloudEvent, delayMs: number, attempt: number) {
+    const first = failures.record(message, new Date());
+    const prepared = redeliveries.get(message.channel);
+    if (prepared?.delays.has(delayMs)) {
+      try {
+        await prepared.redelivery.later(redeliveryCopy(message, attempt + 1, first), delayMs);
+        failures.forget(message);
+        listeners.emit({ kind: 'redelivery-scheduled', event, attempt, delayMs, broker: true });
+        return settle(message.ack());
+      } catch {
+        // Not stored: fall back to the transport's own delayed redelivery, nothing is lost.
+      }
+    }
+    listeners.emit({ kind: 'redelivery-scheduled', event, attempt, delayMs, broker: false });
+    return message.nack({ delayMs });
+  }
+
+  function publishDeadLetter(
+    message: ReceivedMessage,
+    reason: DeadLetterReason,
+    error: string,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     return options.transport.publish({
       channel: deadLetterChannel,
       ...(message.key !== undefined && { key: message.key }),
       attributes: message.attributes,
       ...(message.contentType !== undefined && { contentType: message.contentType }),
       headers: {
-        ...message.headers,
+        ...withoutBrokerHeaders(message.headers),
         [DEAD_LETTER_HEADERS.reason]: reason,
         [DEAD_LETTER_HEADERS.error]: error,
         [DEAD_LETTER_HEADERS.channel]: message.channel,
@@ -189,6 +278,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         ...(message.offset !== undefined && { [DEAD_LETTER_HEADERS.offset]: message.offset }),
         [DEAD_LETTER_HEADERS.group]: options.group,
         [DEAD_LETTER_HEADERS.time]: new Date().toISOString(),
+        ...extra,
       },
       body: message.body,
     });
@@ -198,10 +288,9 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
     const composed = new Map<string, AnyHandler>();
     for (const [type, route] of routes) {
       const inner: AnyHandler = async (event, context) => route.handler(event, context);
-      composed.set(
-        type,
-        middleware.reduceRight((next, mw) => mw(next), inner),
-      );
+      const chain = middleware.reduceRight((next, mw) => mw(next), inner);
+      // Per-handler recoverability is outermost: its retries run the whole chain again.
+      composed.set(type, route.recoverability ? recoverability(route.recoverability)(chain) : chain);
     }
     return async (message) => {
       listeners.emit({
@@ -240,13 +329,17 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         target = upcast.value as CloudEvent;
       }
       const started = performance.now();
-      const context: HandlerContext = { message, attempt: message.deliveryAttempt };
+      const attempt = deliveryAttemptOf(message);
+      const context: HandlerContext = { message, attempt };
       try {
         await withProcessSpan(target, () => handler(target, context));
       } catch (error) {
-        listeners.emit({ kind: 'failed', event: target, error, attempt: message.deliveryAttempt });
+        listeners.emit({ kind: 'failed', event: target, error, attempt });
+        if (isDeadLetterRequest(error)) return deadLetterFailure(message, target, error.cause, attempt);
+        if (isRedeliveryRequest(error)) return redeliver(message, target, error.delayMs, attempt);
         return message.nack();
       }
+      failures.forget(message);
       listeners.emit({ kind: 'handled', event: target, durationMs: performance.now() - started });
       return settle(message.ack());
     };
@@ -271,7 +364,13 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const version = routeOptions.version ?? entry.latest;
       if (!entry.versions[version])
         throw new SdkError('HUMANGOV_UNKNOWN_CHANNEL', `${type} has no version ${version}`, false);
-      routes.set(type, { version, concurrency: Math.max(1, routeOptions.concurrency ?? 1), handler });
+      if (routeOptions.recoverability) resolveRecoverability(routeOptions.recoverability); // validates now
+      routes.set(type, {
+        version,
+        concurrency: Math.max(1, routeOptions.concurrency ?? 1),
+        handler,
+        ...(routeOptions.recoverability && { recoverability: routeOptions.recoverability }),
+      });
       return router;
     },
     use(mw) {
@@ -304,6 +403,30 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       for (const [concurrency, channels] of byConcurrency) {
         subscriptions.push(await options.transport.subscribe({ group: options.group, channels, concurrency }, deliver));
       }
+      // Broker-side delays of routes with recoverability, per channel.
+      if (isDelayedRedeliverer(options.transport)) {
+        const delaysByChannel = new Map<string, Set<number>>();
+        for (const [type, route] of routes) {
+          if (!route.recoverability) continue;
+          const channel = catalog[type]!.versions[route.version]!.channel;
+          const delays = delaysByChannel.get(channel) ?? new Set<number>();
+          for (const d of resolveRecoverability(route.recoverability).redeliveries) delays.add(d);
+          delaysByChannel.set(channel, delays);
+        }
+        for (const [channel, delays] of delaysByChannel) {
+          const redelivery = await options.transport.prepareRedelivery(
+            {
+              group: options.group,
+              channels: [channel],
+              delaysMs: [...delays],
+              concurrency: channelConcurrency.get(channel) ?? 1,
+            },
+            deliver,
+          );
+          subscriptions.push(redelivery);
+          redeliveries.set(channel, { delays, redelivery });
+        }
+      }
       if (options.shutdownOnSignals !== false) {
         process.once('SIGTERM', onSignal);
         process.once('SIGINT', onSignal);
@@ -321,4 +444,8 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
     },
   };
   return router;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

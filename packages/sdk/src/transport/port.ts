@@ -110,3 +110,36 @@ export interface Provisioner {
 }
 
 export const isProvisioner = (t: object): t is Provisioner => typeof (t as Provisioner).provision === 'function';
+
+/** What `prepareRedelivery` sets up: delays after which messages of `channels` come back to `group`. */
+export interface RedeliverySpec {
+  readonly group: string;
+  readonly channels: readonly string[];
+  /** The delays messages can be handed back with; each gets its broker object (retry topic, TTL queue). */
+  readonly delaysMs: readonly number[];
+  /** Most redelivered messages handled at once, where the transport reads them separately. @default 1 */
+  readonly concurrency?: number;
+}
+
+/** Prepared delayed redelivery of one group. `close()` stops whatever reads the delayed messages. */
+export interface Redelivery extends Subscription {
+  /**
+   * Stores a copy of `message` (same key, attributes, content type, body; its headers) on the broker; it is delivered
+   * again to the group after `delayMs` (one of the prepared delays), with `channel` the original channel.
+   * Resolves once the broker has it durably; the caller then acks the original (at-least-once).
+   */
+  later(message: TransportMessage, delayMs: number): Promise<void>;
+}
+
+/**
+ * Optional ability: delayed redelivery through the broker, so a failing message waits without holding its
+ * partition or consumer (Kafka: `<topic>.retry.<delayMs>` topics; RabbitMQ: per-delay queues with a TTL that
+ * dead-letter back to the group's queue). Redelivered messages reach `handler` (Kafka) or the group's own
+ * subscription (RabbitMQ).
+ */
+export interface DelayedRedeliverer {
+  prepareRedelivery(spec: RedeliverySpec, handler: DeliveryHandler): Promise<Redelivery>;
+}
+
+export const isDelayedRedeliverer = (t: object): t is DelayedRedeliverer =>
+  typeof (t as DelayedRedeliverer).prepareRedelivery === 'function';

@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import { ClosedError, isSdkError, TopologyError } from '../../errors.js';
 import type {
   ChannelBinding,
+  DelayedRedeliverer,
   DeliveryHandler,
   Provisioner,
   PublishOptions,
@@ -14,6 +15,7 @@ import { errorMessage, ReconnectingConnection } from './connection.js';
 import type { RabbitMqTransportOptions } from './options.js';
 import { resolveOptions, scrub } from './options.js';
 import { ConfirmPublisher } from './publisher.js';
+import { prepareRabbitRedelivery } from './redelivery.js';
 import { RabbitSubscription } from './subscription.js';
 import { Topology } from './topology.js';
 
@@ -35,7 +37,9 @@ export type RabbitMqTransport = Transport & Provisioner;
  * - `close()` waits for pending publishes (each bounded by its timeout), closes subscriptions (waiting for
  *   in-flight handlers up to `closeTimeoutMs`), then the connection. It never reconnects afterwards.
  */
-export function createRabbitMqTransport(options: RabbitMqTransportOptions = {}): RabbitMqTransport {
+export function createRabbitMqTransport(
+  options: RabbitMqTransportOptions = {},
+): RabbitMqTransport & DelayedRedeliverer {
   const resolved = resolveOptions(options);
   const connection = new ReconnectingConnection(resolved, () => amqp.connect(resolved.url, resolved.socketOptions));
   const topology = new Topology(resolved);
@@ -76,6 +80,15 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions = {}):
       if (closing) throw new ClosedError('rabbitmq transport');
       const model = await connection.readyWithin(resolved.connectTimeoutMs);
       await topology.provision(model, channels).catch((error: unknown) => {
+        throw topologyError(error);
+      });
+    },
+
+    // Per-delay TTL queues dead-lettering back to the group's queue (redelivery.ts); the subscription reads them.
+    async prepareRedelivery(spec) {
+      if (closing) throw new ClosedError('rabbitmq transport');
+      const model = await connection.readyWithin(resolved.connectTimeoutMs);
+      return prepareRabbitRedelivery(model, topology, (m) => publisher.publish(m), spec).catch((error: unknown) => {
         throw topologyError(error);
       });
     },
