@@ -4,6 +4,7 @@
  */
 export { type DecodeOptions, fromTransportMessage, toTransportMessage } from './binary-mode.js';
 export { channelBindings } from './channels.js';
+export { DEAD_LETTER_HEADERS } from './dead-letter.js';
 export {
   ClosedError,
   ConnectionError,
@@ -46,7 +47,6 @@ export { REDACTED, redact, redactLifecycleEvent, scrubPayloadValues } from './re
 export {
   type AnyHandler,
   createRouter,
-  DEAD_LETTER_HEADERS,
   type Handler,
   type HandlerContext,
   type Middleware,

@@ -1,5 +1,6 @@
 import { type CloudEvent, catalog } from '@humangov/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_HEADERS } from './dead-letter.js';
 import {
   createMemoryTransport,
   createPublisher,
@@ -8,7 +9,6 @@ import {
   type ReceivedMessage,
   type Transport,
 } from './index.js';
-import { DEAD_LETTER_HEADERS } from './router.js';
 
 const source = '/humangov/test';
 const registeredV1 = catalog['citizen.registered'].versions[1].examples[0]!;

@@ -13,19 +13,18 @@ import {
   type EventOf,
   type EventTypeOf,
   humangov,
-  type Issue,
   isHumanGovError,
   type LatestVersionOf,
   type VersionOf,
 } from '@humangov/events';
+import { settle } from './ack.js';
 import { fromTransportMessage } from './binary-mode.js';
 import { channelBindings } from './channels.js';
+import { createDeadLetters, deadLetterBinding } from './dead-letter.js';
 import { ClosedError, SdkError } from './errors.js';
-import { type DeadLetterReason, type LifecycleListener, Listeners } from './lifecycle.js';
-import { withoutBrokerHeaders } from './recoverability/headers.js';
+import { type LifecycleListener, Listeners } from './lifecycle.js';
 import { isDeadLetterRequest, isRedeliveryRequest } from './recoverability/outcome.js';
 import { type RecoverabilityOptions, recoverability, resolveRecoverability } from './recoverability/recoverability.js';
-import { scrubPayloadValues } from './recoverability/redact.js';
 import { createFailureBook, deliveryAttemptOf, type FailureBook, redeliveryCopy } from './recoverability/redelivery.js';
 import { withProcessSpan } from './tracing.js';
 import {
@@ -68,25 +67,6 @@ export interface RouteOptions<V extends number> {
   readonly recoverability?: RecoverabilityOptions;
 }
 
-/** Dead-letter headers, on top of the original attributes and bytes. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'humangov-dlq-reason',
-  error: 'humangov-dlq-error',
-  channel: 'humangov-dlq-channel',
-  partition: 'humangov-dlq-partition',
-  offset: 'humangov-dlq-offset',
-  group: 'humangov-dlq-group',
-  time: 'humangov-dlq-time',
-  /** Deliveries before the message was dead-lettered (reason `handler-failed`). */
-  attempts: 'humangov-dlq-attempts',
-  /**
-   * ISO time of the first failure: exact when it came through the broker's redelivery headers or this process saw
-   * it; else (another process saw it first) the earliest failure this process saw.
-   */
-  firstFailure: 'humangov-dlq-first-failure',
-  lastFailure: 'humangov-dlq-last-failure',
-} as const;
-
 export interface RouterOptions<M extends EventMapShape> {
   /** Where the router reads, and writes dead letters. It does not own it (`close()` leaves it open). */
   readonly transport: SubscriberPort & PublisherPort;
@@ -128,39 +108,9 @@ interface Route {
   readonly recoverability?: RecoverabilityOptions;
 }
 
-/**
- * Acks without waiting for the broker's answer. The transport has settled the message when `ack()` returns (the
- * partition moves on) and stores the ack in the background (Kafka: offsets committed in batches, flushed before
- * the next fetch and on close). Waiting for each commit round trip would cap a partition at one message per round
- * trip. A failed store is reported by the transport (Kafka `consumer.commit-failed`) and means a redelivery, which
- * is at-least-once as always.
- */
-function settle(ack: Promise<void>): void {
-  ack.catch(() => {});
-}
-
-/** First pause before a message whose dead letter could not be written is delivered again; doubles per attempt. */
-const DEAD_LETTER_RETRY_MS = 1_000;
-const DEAD_LETTER_RETRY_MAX_MS = 60_000;
-
-/** Where dead letters go on each broker: a 3-partition topic; a durable queue behind a topic exchange. */
-function deadLetterBinding(channel: string): ChannelBinding {
-  return {
-    kafka: { topic: channel, partitions: 3 },
-    amqp: {
-      exchange: 'humangov.dead-letter',
-      exchangeType: 'topic',
-      routingKey: channel,
-      durable: true,
-      queue: channel,
-    },
-  };
-}
-
 export function createRouter<M extends EventMapShape = EventMap>(options: RouterOptions<M>): Router<M> {
   const codec = (options.codec ?? humangov) as unknown as Codec<M>;
   const catalog = codec.catalog;
-  const deadLetterChannel = options.deadLetterChannel ?? `${options.group}.dead-letter`;
   const routes = new Map<string, Route>();
   const middleware: Middleware[] = [];
   const listeners = new Listeners();
@@ -168,6 +118,13 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
   // Broker-side delays by channel; failures of this process by message, for first-failure times.
   const redeliveries = new Map<string, { readonly delays: ReadonlySet<number>; readonly redelivery: Redelivery }>();
   const failures: FailureBook = createFailureBook();
+  const deadLetters = createDeadLetters({
+    transport: options.transport,
+    group: options.group,
+    channel: options.deadLetterChannel ?? `${options.group}.dead-letter`,
+    listeners,
+    failures,
+  });
   let state: 'new' | 'started' | 'closed' = 'new';
   let closing: Promise<void> | undefined;
 
@@ -177,68 +134,6 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   };
-
-  async function deadLetter(
-    message: ReceivedMessage,
-    reason: DeadLetterReason,
-    issues: readonly Issue[],
-    failure?: { readonly event: CloudEvent; readonly attempts: number; readonly headers: Record<string, string> },
-  ) {
-    const error = issues
-      .map((i) => (failure ? i.message : `${i.path || '/'} ${i.message}`))
-      .join('; ')
-      .slice(0, 2000);
-    try {
-      await publishDeadLetter(message, reason, error, failure?.headers);
-    } catch (failure) {
-      // Not acked, so not lost; but never a hot loop: the transport redelivers after a pause that grows per attempt.
-      listeners.emit({
-        kind: 'dead-letter-failed',
-        channel: message.channel,
-        deadLetterChannel,
-        reason,
-        error: failure,
-      });
-      const delayMs = Math.min(DEAD_LETTER_RETRY_MAX_MS, DEAD_LETTER_RETRY_MS * 2 ** (message.deliveryAttempt - 1));
-      return message.nack({ delayMs });
-    }
-    listeners.emit({
-      kind: 'dead-lettered',
-      channel: message.channel,
-      deadLetterChannel,
-      reason,
-      issues,
-      ...(failure && { attempts: failure.attempts, event: failure.event }),
-    });
-    settle(message.ack());
-  }
-
-  /** A handler failed for good (recoverability): dead letter with the failure's headers; payload values scrubbed. */
-  function deadLetterFailure(message: ReceivedMessage, event: CloudEvent, cause: unknown, attempt: number) {
-    const now = new Date();
-    const first = failures.take(message, now);
-    const text = scrubPayloadValues(errorText(cause), event.data).slice(0, 2000);
-    const origin = message.headers;
-    return deadLetter(message, 'handler-failed', [{ path: '', message: text }], {
-      event,
-      attempts: attempt,
-      headers: {
-        [DEAD_LETTER_HEADERS.attempts]: String(attempt),
-        [DEAD_LETTER_HEADERS.firstFailure]: first,
-        [DEAD_LETTER_HEADERS.lastFailure]: now.toISOString(),
-        // The copy from a retry topic or TTL queue says where the message was first read.
-        ...(origin['humangov-origin-channel'] !== undefined && {
-          [DEAD_LETTER_HEADERS.channel]: origin['humangov-origin-channel'],
-        }),
-        ...(origin['humangov-origin-partition'] !== undefined && {
-          [DEAD_LETTER_HEADERS.partition]: origin['humangov-origin-partition'],
-        }),
-        ...(origin['humangov-origin-offset'] !== undefined && {
-          [DEAD_LETTER_HEADERS.offset]: origin['humangov-origin-offset'],
-        }),
-      },
-    });
-  }
 
   /** Through the broker's delay channel when prepared (then ack the original), else `nack({ delayMs })`. */
   async function redeliver(message: ReceivedMessage, event: CloudEvent, delayMs: number, attempt: number) {
@@ -258,32 +153,6 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
     return message.nack({ delayMs });
   }
 
-  function publishDeadLetter(
-    message: ReceivedMessage,
-    reason: DeadLetterReason,
-    error: string,
-    extra: Record<string, string> = {},
-  ): Promise<void> {
-    return options.transport.publish({
-      channel: deadLetterChannel,
-      ...(message.key !== undefined && { key: message.key }),
-      attributes: message.attributes,
-      ...(message.contentType !== undefined && { contentType: message.contentType }),
-      headers: {
-        ...withoutBrokerHeaders(message.headers),
-        [DEAD_LETTER_HEADERS.reason]: reason,
-        [DEAD_LETTER_HEADERS.error]: error,
-        [DEAD_LETTER_HEADERS.channel]: message.channel,
-        ...(message.partition !== undefined && { [DEAD_LETTER_HEADERS.partition]: String(message.partition) }),
-        ...(message.offset !== undefined && { [DEAD_LETTER_HEADERS.offset]: message.offset }),
-        [DEAD_LETTER_HEADERS.group]: options.group,
-        [DEAD_LETTER_HEADERS.time]: new Date().toISOString(),
-        ...extra,
-      },
-      body: message.body,
-    });
-  }
-
   function pipeline(): (message: ReceivedMessage) => Promise<void> {
     const composed = new Map<string, AnyHandler>();
     for (const [type, route] of routes) {
@@ -300,13 +169,13 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         ...(message.offset !== undefined && { offset: message.offset }),
       });
       const decoded = fromTransportMessage(message, { maxBytes: options.maxBytes });
-      if (decoded.issues) return deadLetter(message, 'undecodable', decoded.issues);
+      if (decoded.issues) return deadLetters.reject(message, 'undecodable', decoded.issues);
       const checked = codec.validateOwned(decoded.value);
       if (checked.issues) {
         const unknown = checked.issues.some(
           (i) => i.code === 'HUMANGOV_EVENT_UNKNOWN' || i.code === 'HUMANGOV_VERSION_UNKNOWN',
         );
-        return deadLetter(message, unknown ? 'unknown-type' : 'invalid', checked.issues);
+        return deadLetters.reject(message, unknown ? 'unknown-type' : 'invalid', checked.issues);
       }
       const event = checked.value as CloudEvent;
       const route = routes.get(event.type);
@@ -323,9 +192,9 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         } catch (error) {
           if (!isHumanGovError(error)) throw error;
           const issue = { path: '/data', message: error instanceof Error ? error.message : String(error) };
-          return deadLetter(message, 'upcast-failed', [issue]);
+          return deadLetters.reject(message, 'upcast-failed', [issue]);
         }
-        if (upcast.issues) return deadLetter(message, 'upcast-failed', upcast.issues);
+        if (upcast.issues) return deadLetters.reject(message, 'upcast-failed', upcast.issues);
         target = upcast.value as CloudEvent;
       }
       const started = performance.now();
@@ -335,7 +204,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         await withProcessSpan(target, () => handler(target, context));
       } catch (error) {
         listeners.emit({ kind: 'failed', event: target, error, attempt });
-        if (isDeadLetterRequest(error)) return deadLetterFailure(message, target, error.cause, attempt);
+        if (isDeadLetterRequest(error)) return deadLetters.fail(message, target, error.cause, attempt);
         if (isRedeliveryRequest(error)) return redeliver(message, target, error.delayMs, attempt);
         return message.nack();
       }
@@ -396,7 +265,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       if (isProvisioner(options.transport)) {
         // The catalog's topics and exchanges, and a dead-letter channel that keeps messages before anyone reads it.
         const bindings = channelBindings(catalog);
-        const wanted = new Map<string, ChannelBinding>([[deadLetterChannel, deadLetterBinding(deadLetterChannel)]]);
+        const wanted = new Map<string, ChannelBinding>([[deadLetters.channel, deadLetterBinding(deadLetters.channel)]]);
         for (const channel of channelConcurrency.keys()) wanted.set(channel, bindings.get(channel) ?? {});
         await options.transport.provision(wanted);
       }
@@ -444,8 +313,4 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
     },
   };
   return router;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
