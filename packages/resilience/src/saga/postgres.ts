@@ -3,6 +3,7 @@
  * (a data-modifying CTE writes the instance and its transition), so they are atomic without a transaction.
  */
 import type { Pool } from 'pg';
+import { inTransaction } from '../store/pg-transaction.js';
 import { SagaConflictError } from './errors.js';
 import type { SagaFailure, SagaHistory, SagaInstance, SagaStatus, SagaStore, SagaTransition } from './port.js';
 import { type SagaTableNames, sagaTableNames } from './sql-tables.js';
@@ -42,9 +43,7 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
   return {
     tables,
     async migrate() {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; one migration at a time per prefix.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [saga]);
         await client.query(`
@@ -65,13 +64,7 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
             version integer NOT NULL,
             record jsonb NOT NULL,
             PRIMARY KEY (saga_id, version));`);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
     async create(i, transition) {
       const result = await pool.query(

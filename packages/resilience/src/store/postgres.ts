@@ -5,6 +5,7 @@
 import type { Pool } from 'pg';
 import type { InboxStore } from '../inbox/port.js';
 import type { OutboxNotifier, OutboxStore, Transactor } from '../outbox/port.js';
+import { inTransaction } from './pg-transaction.js';
 import { type PostgresTransaction, postgresOutbox } from './postgres-outbox.js';
 import { type TableNames, tableNames } from './sql-names.js';
 
@@ -33,25 +34,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const { pool } = options;
   const tables = tableNames(options.tablePrefix);
 
-  /** BEGIN on a pool client; COMMIT when `fn` resolves, ROLLBACK when it throws. A client whose ROLLBACK fails is destroyed. */
-  async function transaction<T>(fn: (tx: PostgresTransaction) => Promise<T> | T): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((failure: Error) => {
-          broken = failure;
-        });
-        throw error;
-      }
-    } finally {
-      client.release(broken);
-    }
+  /** BEGIN on a pool client; COMMIT when `fn` resolves, ROLLBACK when it throws (see `inTransaction`). */
+  function transaction<T>(fn: (tx: PostgresTransaction) => Promise<T> | T): Promise<T> {
+    return inTransaction(pool, async (client) => fn(client));
   }
 
   const inbox: InboxStore<PostgresTransaction> = {
