@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `pnpm bench:messaging`: the SDK against raw kafkajs / amqplib on the local brokers (`bash scripts/services up`),
-// plus the SDK's per-message CPU and a consumer's peak RSS. Writes docs/benchmarks.md and prints the same.
+// plus the SDK's per-message CPU and a consumer's peak RSS. Writes docs/benchmarks/messaging.md (indexed by
+// docs/benchmarks.md) and prints the same.
 //
 //   node scripts/bench/messaging.mjs [--rounds N] [--only cpu,kafka-publish,kafka-consume,rabbitmq,rss]
 //
 // Environment: KAFKA_BROKERS (127.0.0.1:9092), AMQP_URL (amqp://guest:guest@127.0.0.1:5672). It creates topics,
 // groups, an exchange and queues named `bench.<run id>.*`, and deletes them at the end.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,7 @@ import { createKafkaEnv } from './lib/kafka-env.mjs';
 import { ensureBuilt, loadSdk, ROOT } from './lib/load.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { dataPool } from './lib/payload.mjs';
-import { renderReport } from './lib/report.mjs';
+import { renderReport, writeReport } from './lib/report.mjs';
 
 const CASES = ['cpu', 'kafka-publish', 'kafka-consume', 'rabbitmq', 'rss'];
 const CASE_TIMEOUT_MS = 420_000;
@@ -108,7 +109,7 @@ const report = renderReport({
   failures,
   findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
 });
-writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), report);
+writeReport('messaging', report);
 process.stdout.write(report);
 // A case that timed out may leave sockets open; the report is written, so end here.
 process.exit(failures.length > 0 ? 1 : 0);

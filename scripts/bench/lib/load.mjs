@@ -10,9 +10,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SDK_DIR = path.join(ROOT, 'packages/sdk');
 const EVENTS_DIR = realpathSync(path.join(SDK_DIR, 'node_modules/@humangov/events'));
+const RESILIENCE_DIR = realpathSync(path.join(SDK_DIR, 'node_modules/@humangov/resilience'));
 
 /** require() as seen from packages/sdk: the kafkajs and amqplib instances the SDK itself loads. */
 export const requireFromSdk = createRequire(path.join(SDK_DIR, 'package.json'));
+/** require() as seen from packages/resilience: pg, better-sqlite3 and cockatiel (its devDependencies). */
+export const requireFromResilience = createRequire(path.join(RESILIENCE_DIR, 'package.json'));
 
 function esmEntry(packageDir, subpath) {
   const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
@@ -24,6 +27,11 @@ const ENTRIES = [
   ['@humangov/sdk', esmEntry(SDK_DIR, '.'), SDK_DIR],
   ['@humangov/sdk/kafka', esmEntry(SDK_DIR, './kafka'), SDK_DIR],
   ['@humangov/sdk/rabbitmq', esmEntry(SDK_DIR, './rabbitmq'), SDK_DIR],
+];
+const RESILIENCE_ENTRIES = [
+  ['@humangov/resilience', esmEntry(RESILIENCE_DIR, '.'), RESILIENCE_DIR],
+  ['@humangov/resilience/postgres', esmEntry(RESILIENCE_DIR, './postgres'), RESILIENCE_DIR],
+  ['@humangov/resilience/sqlite', esmEntry(RESILIENCE_DIR, './sqlite'), RESILIENCE_DIR],
 ];
 
 function newestMtime(dir) {
@@ -38,7 +46,7 @@ function newestMtime(dir) {
 
 /** Why dist cannot be used as is (missing, or older than src), or undefined when it is current. */
 function staleReason() {
-  for (const [name, file, dir] of ENTRIES) {
+  for (const [name, file, dir] of [...ENTRIES, ...RESILIENCE_ENTRIES]) {
     if (!existsSync(file)) return `${name}: ${path.relative(ROOT, file)} is missing`;
     if (statSync(file).mtimeMs < newestMtime(path.join(dir, 'src'))) return `${name}: dist is older than src`;
   }
@@ -46,19 +54,35 @@ function staleReason() {
 }
 
 /** Builds the packages when their dist is missing or stale, so the numbers are those of the current source. */
-export function ensureBuilt(log) {
+export function ensureBuilt(log, { allowStale = false } = {}) {
   const reason = staleReason();
   if (!reason) return;
   log(`bench: ${reason}; building (pnpm -r --filter './packages/*' run build)...`);
   execFileSync('pnpm', ['-r', '--filter', './packages/*', 'run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const still = staleReason();
-  if (still) throw new Error(`bench: ${still} after the build; run \`pnpm build\` and look at its output`);
+  if (!still) return;
+  // A source file edited while the build ran (someone working in the tree): the build itself succeeded.
+  if (allowStale) log(`bench: ${still} after a successful build (edited meanwhile); measuring this build`);
+  else throw new Error(`bench: ${still} after the build; run \`pnpm build\` and look at its output`);
 }
 
 /** The public modules, imported from their built ESM entry points. */
 export async function loadSdk() {
   const [events, sdk, kafka, rabbitmq] = await Promise.all(ENTRIES.map(([, file]) => import(pathToFileURL(file).href)));
   return { events, sdk, kafka, rabbitmq };
+}
+
+/** @humangov/resilience and its SQL subpaths, imported from their built ESM entry points. */
+export async function loadResilience() {
+  const [resilience, postgres, sqlite] = await Promise.all(
+    RESILIENCE_ENTRIES.map(([, file]) => import(pathToFileURL(file).href)),
+  );
+  return { resilience, postgres, sqlite };
+}
+
+/** Installed version of a package resolvable from `dir` (reads its package.json even when exports hide it). */
+export function installedVersion(name, dir = RESILIENCE_DIR) {
+  return JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
 export function clientVersions() {

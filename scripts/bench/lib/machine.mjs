@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clientVersions, ROOT, requireFromSdk } from './load.mjs';
+import { clientVersions, ROOT, requireFromResilience, requireFromSdk } from './load.mjs';
 
 /** Kafka does not report its version over the protocol kafkajs speaks; the local broker logs it at startup. */
 function kafkaVersion() {
@@ -36,7 +36,25 @@ function sourceState() {
   }
 }
 
-export async function machineInfo({ amqpUrl }) {
+async function postgresVersion(connectionString) {
+  const pg = requireFromResilience('pg');
+  const client = new pg.Client({ connectionString });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SHOW server_version');
+    return rows[0].server_version;
+  } catch (error) {
+    return `unreachable (${error.message})`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * `amqpUrl` / `postgresUrl`: ask that broker / database for its version (left out when not given). `clients`:
+ * the client library versions to list (default: kafkajs and amqplib as the SDK loads them).
+ */
+export async function machineInfo({ amqpUrl, postgresUrl, clients } = {}) {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model ?? 'unknown',
@@ -44,9 +62,10 @@ export async function machineInfo({ amqpUrl }) {
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    ...clientVersions(),
+    ...(clients ?? clientVersions()),
     kafka: kafkaVersion(),
-    rabbitmq: await rabbitVersion(amqpUrl),
+    ...(amqpUrl !== undefined && { rabbitmq: await rabbitVersion(amqpUrl) }),
+    ...(postgresUrl !== undefined && { postgresql: await postgresVersion(postgresUrl) }),
     source: sourceState(),
   };
 }

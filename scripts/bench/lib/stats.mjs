@@ -6,6 +6,13 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The `p`-th percentile (0 to 100, nearest rank) of `values`. */
+export function percentile(values, p) {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
 export function summarize(samples) {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), n: samples.length };
 }

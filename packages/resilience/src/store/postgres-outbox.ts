@@ -128,6 +128,12 @@ const RELISTEN_MS = 1_000;
  * LISTENs on a client of its own, held from the pool while listening. When its connection breaks it reconnects
  * every second until stopped, and calls `onNotify` after each reconnect (a notification may have been missed).
  */
+/** Our listeners off a client going back to the pool (it handles an idle client's errors itself). */
+function detach(c: PoolClient): void {
+  c.removeAllListeners('notification');
+  c.removeAllListeners('error');
+}
+
 async function listen(pool: Pool, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
   let stopped = false;
   let client: PoolClient | undefined;
@@ -140,7 +146,8 @@ async function listen(pool: Pool, channel: string, onNotify: () => void): Promis
       if (n.channel === channel) onNotify();
     });
     c.on('error', () => {
-      if (broken) return;
+      // After stop() the client is back in the pool, which handles its errors: never release it twice.
+      if (broken || client !== c) return;
       broken = true;
       if (client === c) client = undefined;
       c.release(true);
@@ -175,8 +182,10 @@ async function listen(pool: Pool, channel: string, onNotify: () => void): Promis
     if (!c) return;
     try {
       await c.query(`UNLISTEN "${channel}"`);
+      detach(c);
       c.release();
     } catch {
+      detach(c);
       c.release(true);
     }
   };
