@@ -1,5 +1,6 @@
 import { type CloudEvent, catalog } from '@humangov/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostile } from '../test/hostile-messages.js';
 import { DEAD_LETTER_HEADERS } from './dead-letter.js';
 import {
   createMemoryTransport,
@@ -152,34 +153,7 @@ describe('publish -> handle', () => {
 });
 
 describe('bad input never reaches a handler', () => {
-  const valid = (type: string, version: number) => ({
-    specversion: '1.0',
-    id: crypto.randomUUID(),
-    source: '/hostile',
-    type,
-    version: String(version),
-    time: new Date().toISOString(),
-  });
-  const encode = (value: string) => new TextEncoder().encode(value);
-  const hostile: [label: string, attributes: Record<string, string>, body: Uint8Array, reason: string][] = [
-    ['random bytes', valid('citizen.registered', 2), new Uint8Array([0xff, 0xfe, 0x00, 0x9c, 0x80]), 'undecodable'],
-    ['truncated JSON', valid('citizen.registered', 2), encode('{"citizen_id": "0b7c'), 'undecodable'],
-    [
-      'wrong schema',
-      valid('citizen.registered', 2),
-      encode(JSON.stringify({ ...registeredV2, given_name: 42 })),
-      'invalid',
-    ],
-    ['2 MiB payload', valid('citizen.registered', 2), encode(`{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`), 'undecodable'],
-    [
-      '__proto__ key',
-      valid('citizen.registered', 2),
-      encode(`{"__proto__":{"polluted":true},"citizen_id":"${registeredV2.citizen_id}"}`),
-      'undecodable',
-    ],
-    ['unknown type', valid('citizen.teleported', 1), encode('{}'), 'unknown-type'],
-    ['no CloudEvents attributes', {}, encode(JSON.stringify(registeredV2)), 'undecodable'],
-  ];
+  const cases = hostile();
 
   it('dead-letters each one with the reason, keeps the original bytes, and goes on with the next event', async () => {
     const { transport, publisher, router, events } = setup('hostile-group');
@@ -187,21 +161,21 @@ describe('bad input never reaches a handler', () => {
     router.handle('citizen.registered', (event) => void handled.push(event));
     await router.start();
     const deadLetters = await readRaw(transport, 'hostile-group.dead-letter');
-    for (const [, attributes, body] of hostile) {
+    for (const { attributes, body } of cases) {
       await transport.publish({
         channel: 'citizen.registered',
-        attributes,
+        attributes: attributes ?? {},
         headers: {},
         body,
-        contentType: 'application/json',
+        ...(attributes && { contentType: 'application/json' }),
       });
     }
     const good = await publisher.publish('citizen.registered', registeredV2);
-    await until(() => deadLetters.length === hostile.length && handled.length === 1, 3000);
+    await until(() => deadLetters.length === cases.length && handled.length === 1, 3000);
     expect(handled.map((e) => e.id)).toEqual([good.id]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // The dead-letter channel has several partitions, so letters may arrive in any order: match them by bytes.
-    for (const [label, , body, reason] of hostile) {
+    for (const { label, body, reason } of cases) {
       const letter = deadLetters.find((m) => Buffer.from(m.body).equals(body));
       expect(letter, label).toBeDefined();
       expect(letter!.headers[DEAD_LETTER_HEADERS.reason], label).toBe(reason);
@@ -209,7 +183,7 @@ describe('bad input never reaches a handler', () => {
       expect(letter!.headers[DEAD_LETTER_HEADERS.error]!.length).toBeGreaterThan(0);
       expect(letter!.headers[DEAD_LETTER_HEADERS.offset]).toBeDefined();
     }
-    expect(events.filter((e) => e.kind === 'dead-lettered')).toHaveLength(hostile.length);
+    expect(events.filter((e) => e.kind === 'dead-lettered')).toHaveLength(cases.length);
   });
 });
 

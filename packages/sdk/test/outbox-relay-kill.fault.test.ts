@@ -69,7 +69,6 @@ describe('outbox relay killed with -9 mid-batch', () => {
     let relay = await start();
     const writing = writeOutbox({
       store,
-      pool,
       run: 'kill',
       keys: 200,
       total: TOTAL,

@@ -65,7 +65,7 @@ async function restartUnderRelay(name: Service): Promise<void> {
   cleanups.push(() => consumer.close());
 
   const started = performance.now();
-  const writing = writeOutbox({ store, pool, run: name, keys: 100, total: TOTAL, writers: 2, txSize: 50, pauseMs: 40 });
+  const writing = writeOutbox({ store, run: name, keys: 100, total: TOTAL, writers: 2, txSize: 50, pauseMs: 40 });
   await waitFor('a third published', () => published >= TOTAL / 3, 60_000);
   const restartAt = performance.now();
   const restartMs = await restartOwned(name);
