@@ -60,8 +60,8 @@ describe('humangov', () => {
     expect(lines[0]!.split(/\s{2,}/)).toEqual(['EVENT', 'VERSION', 'TYPE', 'CHANNEL', 'PRODUCERS', 'CONSUMERS']);
     expect(lines[1]).toMatch(/^-+( +-+){5}$/);
     const rows = lines.slice(2).map((l) => l.split(/\s{2,}/));
-    expect(rows.length).toBe(29);
-    expect(summary).toBe('25 event types, 29 message versions');
+    expect(rows.length).toBe(30);
+    expect(summary).toBe('26 event types, 30 message versions');
     expect(rows.filter((r) => r[0] === 'citizen.registered')).toEqual([
       [
         'citizen.registered',

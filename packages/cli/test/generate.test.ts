@@ -129,7 +129,7 @@ describe('humangov generate through main()', () => {
     );
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
-    expect(io.stdout.join('\n')).toMatch(/29 message versions, 2 HTTP APIs/);
+    expect(io.stdout.join('\n')).toMatch(/30 message versions, 2 HTTP APIs/);
     for (const f of ['types.ts', 'schemas.ts', 'validators.ts', 'catalog.ts', 'index.ts', 'http/index.ts'])
       expect(existsSync(join(out, f)), f).toBe(true);
     expect(compile(out, ['index.ts', 'http/index.ts', 'http/benefits.ts', 'http/citizen-registry.ts'])).toEqual([]);

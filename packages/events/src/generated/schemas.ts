@@ -600,6 +600,141 @@ export const benefitEntitlementCalculatedV1Schema = {
   }
 } as const;
 
+/** JSON Schema (draft-07) of benefit.saga-transitioned v1. */
+export const benefitSagaTransitionedV1Schema = {
+  "title": "BenefitSagaTransitionedV1",
+  "type": "object",
+  "additionalProperties": false,
+  "description": "Payload of benefit.saga-transitioned version 1.",
+  "required": [
+    "saga_id",
+    "saga_name",
+    "saga_version",
+    "kind",
+    "to",
+    "transitioned_at"
+  ],
+  "properties": {
+    "saga_id": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200,
+      "description": "The saga instance (for the benefit application saga, the application id)."
+    },
+    "saga_name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200,
+      "description": "The saga definition's name."
+    },
+    "saga_version": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "The instance version this transition produced (1 for started); (saga_id, saga_version) is unique."
+    },
+    "kind": {
+      "type": "string",
+      "enum": [
+        "started",
+        "step-completed",
+        "step-failed",
+        "step-timed-out",
+        "step-compensated",
+        "compensation-failed"
+      ],
+      "description": "Why the saga moved."
+    },
+    "step": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200,
+      "description": "The step the kind is about; absent for started."
+    },
+    "from": {
+      "$ref": "#/definitions/SagaPosition"
+    },
+    "to": {
+      "$ref": "#/definitions/SagaPosition"
+    },
+    "error": {
+      "$ref": "#/definitions/SagaFailure"
+    },
+    "transitioned_at": {
+      "$ref": "#/definitions/DateTime"
+    }
+  },
+  "definitions": {
+    "DateTime": {
+      "title": "DateTime",
+      "type": "string",
+      "format": "date-time",
+      "description": "An instant (RFC 3339 date-time with an offset, e.g. 2025-04-01T09:30:00Z)."
+    },
+    "SagaFailure": {
+      "title": "SagaFailure",
+      "type": "object",
+      "additionalProperties": false,
+      "description": "A step failure as the saga recorded it.",
+      "required": [
+        "step",
+        "error_type",
+        "message"
+      ],
+      "properties": {
+        "step": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "The step that failed."
+        },
+        "error_type": {
+          "type": "string",
+          "maxLength": 200,
+          "description": "The error's class name."
+        },
+        "message": {
+          "type": "string",
+          "maxLength": 2000,
+          "description": "The error's message; may quote personal data, so it is redacted in logs."
+        },
+        "code": {
+          "type": "string",
+          "maxLength": 200,
+          "description": "The error's code, when it had a string one."
+        }
+      }
+    },
+    "SagaPosition": {
+      "title": "SagaPosition",
+      "type": "object",
+      "additionalProperties": false,
+      "description": "Where a saga instance is. running and compensating are unfinished; completed, failed and compensation-failed are final.",
+      "required": [
+        "status"
+      ],
+      "properties": {
+        "status": {
+          "type": "string",
+          "enum": [
+            "running",
+            "compensating",
+            "completed",
+            "failed",
+            "compensation-failed"
+          ],
+          "description": "The saga's status."
+        },
+        "step": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 200,
+          "description": "The step running or being compensated; absent when completed or failed."
+        }
+      }
+    }
+  }
+} as const;
+
 /** JSON Schema (draft-07) of benefit.suspended v1. */
 export const benefitSuspendedV1Schema = {
   "title": "BenefitSuspendedV1",

@@ -178,6 +178,28 @@ export interface BenefitEntitlementCalculatedV1 {
   readonly calculated_at: DateTime;
 }
 
+/** Payload of benefit.saga-transitioned version 1. */
+export interface BenefitSagaTransitionedV1 {
+  /** The saga instance (for the benefit application saga, the application id). */
+  readonly saga_id: string;
+  /** The saga definition's name. */
+  readonly saga_name: string;
+  /** The instance version this transition produced (1 for started); (saga_id, saga_version) is unique. */
+  readonly saga_version: number;
+  /** Why the saga moved. */
+  readonly kind: "started" | "step-completed" | "step-failed" | "step-timed-out" | "step-compensated" | "compensation-failed";
+  /** The step the kind is about; absent for started. */
+  readonly step?: string;
+  /** The position before; absent for started. */
+  readonly from?: SagaPosition;
+  /** The position after. */
+  readonly to: SagaPosition;
+  /** For step-failed, step-timed-out and compensation-failed. */
+  readonly error?: SagaFailure;
+  /** When the transition was committed. */
+  readonly transitioned_at: DateTime;
+}
+
 /** Payload of benefit.suspended version 1. */
 export interface BenefitSuspendedV1 {
   /** The benefit award concerned. */
@@ -729,6 +751,29 @@ export interface PaymentScheduledV2 {
 /** Semantic version of the published eligibility and entitlement rule set that was applied, e.g. 2025.4.0. */
 export type RuleSetVersion = string;
 
+/** A step failure as the saga recorded it. */
+export interface SagaFailure {
+  /** The step that failed. */
+  readonly step: string;
+  /** The error's class name. */
+  readonly error_type: string;
+  /**
+   * The error's message; may quote personal data, so it is redacted in logs.
+   * @pii personal data (x-pii): never log it, redact it in dead letters
+   */
+  readonly message: string;
+  /** The error's code, when it had a string one. */
+  readonly code?: string;
+}
+
+/** Where a saga instance is. running and compensating are unfinished; completed, failed and compensation-failed are final. */
+export interface SagaPosition {
+  /** The saga's status. */
+  readonly status: "running" | "compensating" | "completed" | "failed" | "compensation-failed";
+  /** The step running or being compensated; absent when completed or failed. */
+  readonly step?: string;
+}
+
 /** A SHA-256 digest as 64 lower-case hexadecimal characters. */
 export type Sha256Hex = string;
 
@@ -788,6 +833,12 @@ export type EventMap = {
     latest: 1;
     versions: {
       1: BenefitEntitlementCalculatedV1;
+    };
+  };
+  "benefit.saga-transitioned": {
+    latest: 1;
+    versions: {
+      1: BenefitSagaTransitionedV1;
     };
   };
   "benefit.suspended": {
