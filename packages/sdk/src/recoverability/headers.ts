@@ -7,6 +7,10 @@ export const REDELIVERY_HEADERS = {
   attempt: 'humangov-attempt',
   /** ISO time of the first failure. */
   firstFailure: 'humangov-first-failure',
+  /** ISO time of the failure that sent this copy (the latest one). */
+  lastFailure: 'humangov-last-failure',
+  /** ISO time from which the copy may be delivered (Kafka retry topics: a consumer holds it until then). */
+  due: 'humangov-due',
   /** Where the message was first read. */
   channel: 'humangov-origin-channel',
   partition: 'humangov-origin-partition',

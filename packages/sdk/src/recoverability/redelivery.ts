@@ -13,7 +13,12 @@ export function deliveryAttemptOf(message: ReceivedMessage): number {
 }
 
 /** The copy written to a broker delay channel: same bytes, attributes and key; origin and attempt in headers. */
-export function redeliveryCopy(message: ReceivedMessage, nextAttempt: number, firstFailure: string): TransportMessage {
+export function redeliveryCopy(
+  message: ReceivedMessage,
+  nextAttempt: number,
+  firstFailure: string,
+  lastFailure: string = new Date().toISOString(),
+): TransportMessage {
   const h = message.headers;
   return {
     channel: message.channel,
@@ -24,6 +29,7 @@ export function redeliveryCopy(message: ReceivedMessage, nextAttempt: number, fi
       ...withoutBrokerHeaders(h),
       [REDELIVERY_HEADERS.attempt]: String(nextAttempt),
       [REDELIVERY_HEADERS.firstFailure]: firstFailure,
+      [REDELIVERY_HEADERS.lastFailure]: lastFailure,
       [REDELIVERY_HEADERS.channel]: h[REDELIVERY_HEADERS.channel] ?? message.channel,
       ...((h[REDELIVERY_HEADERS.partition] ?? message.partition) !== undefined && {
         [REDELIVERY_HEADERS.partition]: h[REDELIVERY_HEADERS.partition] ?? String(message.partition),

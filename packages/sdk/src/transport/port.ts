@@ -133,7 +133,7 @@ export interface Redelivery extends Subscription {
 
 /**
  * Optional ability: delayed redelivery through the broker, so a failing message waits without holding its
- * partition or consumer (Kafka: `<topic>.retry.<delayMs>` topics; RabbitMQ: per-delay queues with a TTL that
+ * partition or consumer (Kafka: `<group>.<topic>.retry.<delayMs>` topics; RabbitMQ: per-delay queues with a TTL that
  * dead-letter back to the group's queue). Redelivered messages reach `handler` (Kafka) or the group's own
  * subscription (RabbitMQ).
  */

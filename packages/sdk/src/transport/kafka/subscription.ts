@@ -21,6 +21,12 @@ export interface SubscriptionContext {
 
 type Outcome = 'ack' | 'nack' | 'abandoned';
 
+/**
+ * Milliseconds a record must still wait before it is delivered (retry topics: until its due time), 0 when it may
+ * go now. A held record pauses only its own topic-partition until then; nothing is delivered from it meanwhile.
+ */
+export type HoldFn = (record: KafkaMessage) => number;
+
 interface Deferred<T> {
   readonly promise: Promise<T>;
   resolve(value: T): void;
@@ -46,6 +52,7 @@ export async function startKafkaSubscription(
   context: SubscriptionContext,
   spec: SubscriptionSpec,
   handler: DeliveryHandler,
+  hold?: HoldFn,
 ): Promise<Subscription> {
   const { kafka, options, scrub } = context;
   const group = spec.group;
@@ -174,6 +181,17 @@ export async function startKafkaSubscription(
     return { outcome: state ?? 'abandoned', delayMs: Math.min(nackDelayMs, 2 ** 31 - 1) };
   }
 
+  /** Pauses the batch's topic-partition (kafkajs `consumer.pause([{ topic, partitions }])`) for `ms`. */
+  function pauseFor(pause: EachBatchPayload['pause'], ms: number): void {
+    if (stopping) return;
+    const resume = pause();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      resume();
+    }, ms);
+    resumeTimers.add(timer);
+  }
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, pause, commitOffsetsIfNecessary } = payload;
     let heartbeatError: unknown;
@@ -186,19 +204,18 @@ export async function startKafkaSubscription(
     try {
       for (const record of batch.messages) {
         if (stopping || heartbeatError !== undefined || !isRunning() || isStale()) break;
+        const heldMs = hold ? Math.min(hold(record), 2 ** 31 - 1) : 0;
+        if (heldMs > 0) {
+          // Not due yet: this topic-partition waits (unresolved, so it is fetched again from here), others go on.
+          pauseFor(pause, heldMs);
+          break;
+        }
         const { outcome, delayMs } = await deliver(batch, record, commitOffsetsIfNecessary);
         if (outcome === 'ack') {
           resolveOffset(record.offset);
           continue;
         }
-        if (outcome === 'nack' && delayMs > 0 && !stopping) {
-          const resume = pause();
-          const timer = setTimeout(() => {
-            resumeTimers.delete(timer);
-            resume();
-          }, delayMs);
-          resumeTimers.add(timer);
-        }
+        if (outcome === 'nack' && delayMs > 0) pauseFor(pause, delayMs);
         // Unresolved: the next fetch of this partition starts at this record again.
         break;
       }

@@ -1,19 +1,28 @@
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { ClosedError, ConnectionError } from '../../errors.js';
-import type { ChannelBinding, Provisioner, Subscription, Transport } from '../port.js';
+import type {
+  ChannelBinding,
+  DelayedRedeliverer,
+  DeliveryHandler,
+  Provisioner,
+  Subscription,
+  SubscriptionSpec,
+  Transport,
+} from '../port.js';
 import { toKafkaMessage } from './codec.js';
 import { toPublishError, toTopologyError } from './errors.js';
 import { type KafkaTransportOptions, resolveKafkaOptions } from './options.js';
 import { createProducerPool } from './producer-pool.js';
 import { createTopics, planTopics } from './provision.js';
 import { createPublishBatcher } from './publish-batcher.js';
+import { prepareKafkaRedelivery } from './retry-topics.js';
 import { createScrub, kafkajsLogCreator, scrubError } from './scrub.js';
-import { startKafkaSubscription } from './subscription.js';
+import { type HoldFn, startKafkaSubscription } from './subscription.js';
 
 const NAME = 'kafka';
 
-/** A Kafka transport: a `Transport` that can also provision its topics. */
-export interface KafkaTransport extends Transport, Provisioner {
+/** A Kafka transport: a `Transport` that can also provision its topics and redeliver through retry topics. */
+export interface KafkaTransport extends Transport, Provisioner, DelayedRedeliverer {
   readonly name: 'kafka';
 }
 
@@ -32,6 +41,12 @@ export interface KafkaTransport extends Transport, Provisioner {
  * only after its message is acked; `nack({ delayMs })` redelivers the same message after the delay and blocks its
  * partition meanwhile; `deliveryAttempt` counts deliveries in this process. Consumers restart and rejoin their group
  * after broker failures until closed.
+ *
+ * Delayed redelivery (`prepareRedelivery`, used by the router's `recoverability`): a copy of a failed message goes
+ * to the retry topic `<group>.<topic>.retry.<delayMs>` of its delay with a due time, then the original is acked; a
+ * consumer (group `<group>.retry.<topics>`) holds each copy until it is due by pausing only its retry
+ * topic-partition, so the main topics and other retry partitions keep flowing, then delivers it on its original
+ * channel.
  *
  * `close()` flushes and awaits pending publishes (each bounded by the confirm timeout), closes every subscription
  * (in-flight handlers get `shutdownTimeoutMs`), then disconnects. Credentials never reach logs, events or errors.
@@ -94,7 +109,24 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
     return admin;
   };
 
-  return {
+  async function subscribe(spec: SubscriptionSpec, handler: DeliveryHandler, hold?: HoldFn): Promise<Subscription> {
+    assertOpen();
+    if (typeof spec.group !== 'string' || spec.group === '') throw new TypeError('kafka: a subscription needs a group');
+    if (spec.channels.length === 0) throw new TypeError('kafka: a subscription needs at least one channel');
+    const inner = await startKafkaSubscription({ kafka, options: resolved, scrub, topicOf }, spec, handler, hold);
+    let closed: Promise<void> | undefined;
+    const subscription: Subscription = {
+      close() {
+        closed ??= inner.close().finally(() => subscriptions.delete(subscription));
+        return closed;
+      },
+    };
+    subscriptions.add(subscription);
+    if (closing) await subscription.close(); // close() ran while this one was joining its group
+    return subscription;
+  }
+
+  const transport: KafkaTransport = {
     name: NAME,
 
     async publish(message, publishOptions) {
@@ -103,22 +135,22 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
       return batcher.publish(topicOf(message.channel), toKafkaMessage(message), publishOptions?.signal);
     },
 
-    async subscribe(spec, handler) {
+    subscribe: (spec, handler) => subscribe(spec, handler),
+
+    async prepareRedelivery(spec, handler) {
       assertOpen();
-      if (typeof spec.group !== 'string' || spec.group === '')
-        throw new TypeError('kafka: a subscription needs a group');
-      if (spec.channels.length === 0) throw new TypeError('kafka: a subscription needs at least one channel');
-      const inner = await startKafkaSubscription({ kafka, options: resolved, scrub, topicOf }, spec, handler);
-      let closed: Promise<void> | undefined;
-      const subscription: Subscription = {
-        close() {
-          closed ??= inner.close().finally(() => subscriptions.delete(subscription));
-          return closed;
+      return prepareKafkaRedelivery(
+        {
+          topicOf,
+          bindingOf: (channel) => resolved.channels.get(channel) ?? provisioned.get(channel),
+          provision: (topics) => transport.provision(topics),
+          produce: (topic, message) => batcher.publish(topic, toKafkaMessage(message)),
+          subscribe: (group, topics, concurrency, deliver, hold) =>
+            subscribe({ group, channels: topics, concurrency }, deliver, hold),
         },
-      };
-      subscriptions.add(subscription);
-      if (closing) await subscription.close(); // close() ran while this one was joining its group
-      return subscription;
+        spec,
+        handler,
+      );
     },
 
     async provision(channels) {
@@ -147,4 +179,5 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
       return closing;
     },
   };
+  return transport;
 }
