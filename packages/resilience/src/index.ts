@@ -7,15 +7,19 @@ export const version = '0.1.0';
 // Policies
 export type { Clock, FakeClock, TimerHandle } from './clock.js';
 export { createFakeClock, systemClock } from './clock.js';
-export type { ResilienceErrorByCode, ResilienceErrorCode } from './errors.js';
+export type { ResilienceErrorByCode, ResilienceErrorCode, SagaErrorCode } from './errors.js';
 export {
   BrokenCircuitError,
   BulkheadRejectedError,
   isResilienceError,
+  isSagaError,
   PermanentError,
   ResilienceError,
   RetryExhaustedError,
   resilienceErrorCodes,
+  SagaConflictError,
+  SagaDefinitionError,
+  sagaErrorCodes,
   TimeoutError,
 } from './errors.js';
 // Durable messaging: outbox and inbox store ports and the memory store (SQL stores: /sqlite, /postgres).
@@ -56,9 +60,7 @@ export type {
   StepNameOf,
 } from './saga/define.js';
 export { defineSaga } from './saga/define.js';
-export type { SagaErrorCode } from './saga/errors.js';
-export { isSagaError, SagaConflictError, SagaDefinitionError, sagaErrorCodes } from './saga/errors.js';
-export type { MemorySagaStore } from './saga/memory.js';
+export type { MemorySagaStore, MemorySagaStoreOptions } from './saga/memory.js';
 export { createMemorySagaStore } from './saga/memory.js';
 export type {
   SagaFailure,
@@ -69,6 +71,7 @@ export type {
   SagaStore,
   SagaTransition,
   SagaTransitionKind,
+  SagaTransitionSink,
 } from './saga/port.js';
 export { isSagaHistory } from './saga/port.js';
 export type { SagaResumeResult, SagaRunner, SagaRunnerOptions, SagaTransitionListener } from './saga/runner.js';

@@ -28,6 +28,11 @@ export type { DeadLetterReason, LifecycleEvent, LifecycleListener } from './life
 export { createOutbox, type Outbox, type OutboxAddOptions, type OutboxOptions } from './outbox/outbox.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions, type RelayStore } from './outbox/relay.js';
 export type { OutboxRelayEvent, OutboxRelayListener } from './outbox/relay-events.js';
+export {
+  type SagaTransitionEventsOptions,
+  sagaTransitionEvents,
+  transitionData as sagaTransitionData,
+} from './outbox/saga-transitions.js';
 export { createPublisher, type PublishEventOptions, type Publisher, type PublisherOptions } from './publisher.js';
 // Recoverability: policies as middleware, retries -> delayed redelivery -> dead letter, x-pii redaction.
 export { REDELIVERY_HEADERS } from './recoverability/headers.js';

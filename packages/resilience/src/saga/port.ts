@@ -1,3 +1,5 @@
+import type { Transactor } from '../outbox/port.js';
+
 /**
  * The saga store port and the records it keeps: one instance row per saga run (its position, its state and a
  * version for optimistic concurrency) and the transitions that led there, written together.
@@ -97,3 +99,15 @@ export interface SagaHistory {
 
 export const isSagaHistory = (store: object): store is SagaHistory =>
   typeof (store as SagaHistory).history === 'function';
+
+/**
+ * Something written in the same database transaction as every saga write, typically the transition as an outbox
+ * event (`sagaTransitionEvents` in @humangov/sdk), so the audit trail gets exactly the committed transitions, each
+ * once it is committed. `transactor` must open transactions on the saga store's own database (the same pool, the
+ * same SQLite connection, the same memory store). A `write` that rejects rolls the saga write back, and the store
+ * call rejects with its error.
+ */
+export interface SagaTransitionSink<Tx> {
+  readonly transactor: Transactor<Tx>;
+  write(tx: Tx, transition: SagaTransition): Promise<unknown>;
+}

@@ -1,11 +1,21 @@
 /**
  * The PostgreSQL saga store over a `pg` Pool (imported as types only). `create` and `save` are each one statement
- * (a data-modifying CTE writes the instance and its transition), so they are atomic without a transaction.
+ * (a data-modifying CTE writes the instance and its transition), so they are atomic without a transaction; with a
+ * `sink`, that statement and the sink's write share one transaction.
  */
 import type { Pool } from 'pg';
+import { SagaConflictError } from '../errors.js';
 import { inTransaction } from '../store/pg-transaction.js';
-import { SagaConflictError } from './errors.js';
-import type { SagaFailure, SagaHistory, SagaInstance, SagaStatus, SagaStore, SagaTransition } from './port.js';
+import type { PostgresTransaction } from '../store/postgres-outbox.js';
+import type {
+  SagaFailure,
+  SagaHistory,
+  SagaInstance,
+  SagaStatus,
+  SagaStore,
+  SagaTransition,
+  SagaTransitionSink,
+} from './port.js';
 import { type SagaTableNames, sagaTableNames } from './sql-tables.js';
 
 export interface PostgresSagaStoreOptions {
@@ -13,6 +23,11 @@ export interface PostgresSagaStoreOptions {
   readonly pool: Pool;
   /** Prefix of the tables (`<prefix>saga`, `<prefix>saga_transition`); letters, digits, `_`. @default 'humangov_' */
   readonly tablePrefix?: string;
+  /**
+   * Written in each create/save transaction, e.g. the transition into the outbox of a `createPostgresStore` on the
+   * same pool. Without it each write is a single statement. @default none
+   */
+  readonly sink?: SagaTransitionSink<PostgresTransaction>;
 }
 
 export interface PostgresSagaStore extends SagaStore, SagaHistory {
@@ -39,6 +54,20 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
   const { saga, transition: history } = tables;
   // JSON columns are passed as text: pg would send a JS array as a PostgreSQL array, not as JSON.
   const json = (value: unknown) => JSON.stringify(value);
+  const { sink } = options;
+  /** Runs the instance + transition statement (and the sink's write); `conflict` when it matched no row. */
+  async function write(sql: string, params: unknown[], transition: SagaTransition, conflict: () => Error) {
+    if (!sink) {
+      const result = await pool.query(sql, params);
+      if (result.rowCount === 0) throw conflict();
+      return;
+    }
+    await sink.transactor.transaction(async (tx) => {
+      const result = await tx.query(sql, params);
+      if (result.rowCount === 0) throw conflict();
+      await sink.write(tx, transition);
+    });
+  }
 
   return {
     tables,
@@ -67,7 +96,7 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
       });
     },
     async create(i, transition) {
-      const result = await pool.query(
+      await write(
         `WITH created AS (
            INSERT INTO ${saga} (saga_id, saga_name, status, step, state, failure, version, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING saga_id)
@@ -84,12 +113,13 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
           i.updatedAt,
           json(transition),
         ],
+        transition,
+        () => new SagaConflictError({ sagaId: i.sagaId, reason: 'exists' }),
       );
-      if (result.rowCount === 0) throw new SagaConflictError({ sagaId: i.sagaId, reason: 'exists' });
     },
     async save(i, transition) {
       const expectedVersion = i.version - 1;
-      const result = await pool.query(
+      await write(
         `WITH updated AS (
            UPDATE ${saga} SET status = $2, step = $3, state = $4::jsonb, failure = $5::jsonb, version = $6,
              updated_at = $7
@@ -106,8 +136,9 @@ export function createPostgresSagaStore(options: PostgresSagaStoreOptions): Post
           expectedVersion,
           json(transition),
         ],
+        transition,
+        () => new SagaConflictError({ sagaId: i.sagaId, reason: 'version', expectedVersion }),
       );
-      if (result.rowCount === 0) throw new SagaConflictError({ sagaId: i.sagaId, reason: 'version', expectedVersion });
     },
     async load(sagaId) {
       const result = await pool.query<Row>(`SELECT * FROM ${saga} WHERE saga_id = $1`, [sagaId]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../clock.js';
+import { isSagaError } from '../errors.js';
 import { defineSaga } from './define.js';
-import { isSagaError } from './errors.js';
 import { createMemorySagaStore } from './memory.js';
 import type { SagaTransition } from './port.js';
 import { createSagaRunner } from './runner.js';

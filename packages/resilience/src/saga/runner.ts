@@ -7,9 +7,8 @@
  * compensating(step j) --compensation throws--> compensation-failed(step j)
  */
 import { type Clock, systemClock } from '../clock.js';
-import { TimeoutError } from '../errors.js';
+import { SagaDefinitionError, TimeoutError } from '../errors.js';
 import type { AnySagaDefinition, SagaDefinition } from './define.js';
-import { SagaDefinitionError } from './errors.js';
 import {
   isFinal,
   type SagaFailure,

@@ -3,8 +3,9 @@
  * database). Each write is one synchronous better-sqlite3 transaction, so it never interleaves with other JS.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { SagaConflictError } from './errors.js';
-import type { SagaHistory, SagaInstance, SagaStatus, SagaStore, SagaTransition } from './port.js';
+import { SagaConflictError } from '../errors.js';
+import type { SqliteTransaction } from '../store/sqlite-outbox.js';
+import type { SagaHistory, SagaInstance, SagaStatus, SagaStore, SagaTransition, SagaTransitionSink } from './port.js';
 import { type SagaTableNames, sagaTableNames } from './sql-tables.js';
 
 export interface SqliteSagaStoreOptions {
@@ -15,6 +16,11 @@ export interface SqliteSagaStoreOptions {
   readonly db: BetterSqlite3.Database;
   /** Prefix of the tables (`<prefix>saga`, `<prefix>saga_transition`). @default 'humangov_' */
   readonly tablePrefix?: string;
+  /**
+   * Written in each create/save transaction, e.g. the transition into the outbox of a `createSqliteStore` on the
+   * same connection (its `transaction()` then holds the write lock across the sink's write). @default none
+   */
+  readonly sink?: SagaTransitionSink<SqliteTransaction>;
 }
 
 export interface SqliteSagaStore extends SagaStore, SagaHistory {
@@ -102,6 +108,15 @@ export function createSqliteSagaStore(options: SqliteSagaStoreOptions): SqliteSa
       return Promise.reject(error);
     }
   };
+  const { sink } = options;
+  // With a sink, the synchronous write runs inside the sink's transaction (as a savepoint) before the sink writes.
+  const withSink = (writeSaga: () => void, transition: SagaTransition): Promise<void> =>
+    sink
+      ? sink.transactor.transaction(async (tx) => {
+          writeSaga();
+          await sink.write(tx, transition);
+        })
+      : attempt(writeSaga);
 
   return {
     tables,
@@ -126,8 +141,8 @@ export function createSqliteSagaStore(options: SqliteSagaStoreOptions): SqliteSa
             record TEXT NOT NULL,
             PRIMARY KEY (saga_id, version)) WITHOUT ROWID;`),
       ).then(() => {}),
-    create: (instance, transition) => attempt(() => create(instance, transition)),
-    save: (instance, transition) => attempt(() => save(instance, transition)),
+    create: (instance, transition) => withSink(() => create(instance, transition), transition),
+    save: (instance, transition) => withSink(() => save(instance, transition), transition),
     load: (sagaId) =>
       attempt(() => {
         const row = statement(`SELECT * FROM ${saga} WHERE saga_id = ?`).get(sagaId) as Row | undefined;
