@@ -89,16 +89,6 @@ export {
 
 export const version = '0.1.0';
 
-// Resilient, typed HTTP clients for the generated `paths` types (openapi-fetch underneath).
-export {
-  createClient,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpFailure,
-  type HttpMethodCall,
-  type HttpResult,
-  type PathsWithMethod,
-} from './http/client.js';
 export {
   HttpAbortedError,
   HttpCircuitOpenError,
@@ -109,7 +99,17 @@ export {
   HttpTimeoutError,
   httpClientErrorCodes,
   isHttpClientError,
-} from './http/client-errors.js';
+} from './errors.js';
+// Resilient, typed HTTP clients for the generated `paths` types (openapi-fetch underneath).
+export {
+  createClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpFailure,
+  type HttpMethodCall,
+  type HttpResult,
+  type PathsWithMethod,
+} from './http/client.js';
 export {
   createResilientFetch,
   type FetchFn,

@@ -17,7 +17,7 @@ import {
   type HttpClientError,
   HttpNetworkError,
   HttpTimeoutError,
-} from './client-errors.js';
+} from '../errors.js';
 import { isRetrySafe, parseRetryAfter, retryableStatuses } from './client-retry-rules.js';
 
 /** A `fetch` that takes a `Request`, as openapi-fetch calls it. */

@@ -4,7 +4,7 @@ import createOpenApiClient, {
   type HeadersOptions,
   type Middleware,
 } from 'openapi-fetch';
-import { type HttpClientError, isHttpClientError } from './client-errors.js';
+import { type HttpClientError, isHttpClientError } from '../errors.js';
 import { createResilientFetch, type ResilientFetch, type ResilientFetchOptions } from './client-fetch.js';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
