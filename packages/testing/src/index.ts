@@ -3,6 +3,28 @@
  * The transport conformance suite is on its own subpath, `@humangov/testing/conformance` (it needs vitest).
  */
 export { type Collector, type CollectorOptions, collect, createCollector } from './collect.js';
+// Pact file reader (pure TypeScript; no Pact JS): V1-V4 pacts as one typed model.
+export { isPactFileError, PactFileError, type PactFileErrorCode } from './pact-file/errors.js';
+export type {
+  Pact,
+  PactAsyncMessageInteraction,
+  PactBody,
+  PactHttpInteraction,
+  PactHttpRequest,
+  PactHttpResponse,
+  PactInteraction,
+  PactInteractionBase,
+  PactMatcher,
+  PactMessage,
+  PactMessageTestCase,
+  PactProviderState,
+  PactRule,
+  PactRuleSet,
+  PactSpecificationMajor,
+  PactSyncMessageInteraction,
+} from './pact-file/model.js';
+export { appendPactPath, type PactPathToken, parsePactPath } from './pact-file/pact-path.js';
+export { parsePact, type ReadPactOptions, readPact, readPactTestCase } from './pact-file/read-pact.js';
 export { type Deferred, deferred, delay, type WaitForOptions, waitFor } from './wait.js';
 
 export const version = '0.1.0';
