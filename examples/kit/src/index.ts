@@ -1,0 +1,25 @@
+export { issueToken, type Principal, verifyToken } from './auth.js';
+export {
+  type DatabaseConfig,
+  openDatabase,
+  type Records,
+  type ServiceDatabase,
+  type StoredRecord,
+  type Tx,
+} from './db.js';
+export {
+  createHttpApp,
+  type HttpApp,
+  type HttpHandler,
+  type HttpReply,
+  type HttpRequest,
+  ProblemError,
+} from './http.js';
+export {
+  createTransport,
+  type Log,
+  type RunningService,
+  type ServiceContext,
+  type Transport,
+  type TransportConfig,
+} from './service.js';
