@@ -15,6 +15,7 @@ export {
   type HttpRequest,
   ProblemError,
 } from './http.js';
+export { isoDate, uuidFrom } from './ids.js';
 export {
   createTransport,
   type Log,
