@@ -5,6 +5,17 @@
 export { type DecodeOptions, fromTransportMessage, toTransportMessage } from './binary-mode.js';
 export { channelBindings } from './channels.js';
 export { DEAD_LETTER_HEADERS } from './dead-letter.js';
+// Dead-letter queue tooling (list, show, replay); Kafka and RabbitMQ queues are in their subpaths.
+export { type DeadLetterEntry, REPLAY_HEADERS } from './dlq/entry.js';
+export { createMemoryDeadLetterQueue, type MemoryDeadLetterQueueOptions } from './dlq/memory.js';
+export type {
+  DeadLetterFilter,
+  DeadLetterListOptions,
+  DeadLetterQueue,
+  DeadLetterQueueOptions,
+  DeadLetterReplayResult,
+  DeadLetterSelection,
+} from './dlq/queue.js';
 export {
   ClosedError,
   ConnectionError,

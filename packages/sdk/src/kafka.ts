@@ -2,6 +2,8 @@
  * @humangov/sdk/kafka: the Kafka transport (kafkajs 2.2.4, an optional peer dependency). See
  * `createKafkaTransport` for what publishing, subscribing and closing promise.
  */
+
+export { createKafkaDeadLetterQueue, type KafkaDeadLetterQueueOptions } from './dlq/kafka.js';
 export type {
   KafkaLogger,
   KafkaSaslOptions,

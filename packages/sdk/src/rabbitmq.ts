@@ -8,6 +8,8 @@
  *
  * Wire mapping (CloudEvents AMQP binding, binary mode): docs/amqp-mapping.md.
  */
+
+export { createRabbitMqDeadLetterQueue, type RabbitMqDeadLetterQueueOptions } from './dlq/rabbitmq.js';
 export { ATTRIBUTE_PREFIX, KEY_HEADER } from './transport/rabbitmq/codec.js';
 export type {
   RabbitMqEvent,

@@ -96,6 +96,15 @@ export async function prepareKafkaRedelivery(
       topics.set(name, { kafka: { topic: name, partitions } });
     }
   }
+  const later = async (message: TransportMessage, delayMs: number): Promise<void> => {
+    const topic = tiers.get(`${message.channel}\u0000${delayMs}`);
+    if (topic === undefined) {
+      throw new RangeError(`kafka: no retry topic prepared for ${message.channel} and ${delayMs} ms`);
+    }
+    const due = new Date(Date.now() + delayMs).toISOString();
+    await context.produce(topic, { ...message, headers: { ...message.headers, [REDELIVERY_HEADERS.due]: due } });
+  };
+  if (topics.size === 0) return { later, close: async () => {} }; // no delays: nothing to read
   await context.provision(topics);
 
   const hold = (record: KafkaMessage): number => {
@@ -111,15 +120,5 @@ export async function prepareKafkaRedelivery(
     hold,
   );
 
-  return {
-    async later(message, delayMs) {
-      const topic = tiers.get(`${message.channel}\u0000${delayMs}`);
-      if (topic === undefined) {
-        throw new RangeError(`kafka: no retry topic prepared for ${message.channel} and ${delayMs} ms`);
-      }
-      const due = new Date(Date.now() + delayMs).toISOString();
-      await context.produce(topic, { ...message, headers: { ...message.headers, [REDELIVERY_HEADERS.due]: due } });
-    },
-    close: () => subscription.close(),
-  };
+  return { later, close: () => subscription.close() };
 }
