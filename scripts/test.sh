@@ -46,6 +46,19 @@ step "check-imports" node scripts/check-imports.mjs
 step "check-packages" node scripts/check-packages.mjs
 step "humangov generate --check" node packages/cli/dist/bin.js generate --check
 
+# Chromium for the docs site test (packages/cli/test/docs.browser.test.ts, which fails under CI=true without it):
+# Debian's package, installed once (as root). Runs even after a failure, like vitest, which needs it.
+echo "==> chromium"
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >.chromium-apt.log 2>&1 ||
+    { apt-get update -qq >>.chromium-apt.log 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>.chromium-apt.log 2>&1; }; }; then
+    tail -n 5 .chromium-apt.log >&2
+    echo "test: FAILED: chromium: 'apt-get install -y chromium' failed (as root?; full log: .chromium-apt.log); the docs site test needs it, or set CHROMIUM_PATH" >&2
+    failed="${failed:+$failed, }chromium"
+  fi
+fi
+
 # vitest runs even after a failure, so that CI always gets its counts. Two tiers: everything else in parallel,
 # then the fault tier (*.fault.test.ts: brokers killed, frozen, restarted) one file at a time, since a frozen
 # broker would fail the tests sharing it.

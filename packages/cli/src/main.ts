@@ -1,5 +1,6 @@
 import { UsageError } from './args.js';
 import { catalogCommand, catalogHelp } from './commands/catalog.js';
+import { docsCommand, docsHelp } from './commands/docs.js';
 import { generateCommand, generateHelp } from './commands/generate.js';
 import { lintCommand, lintHelp } from './commands/lint.js';
 import type { Io } from './io.js';
@@ -8,6 +9,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   generate: { run: generateCommand, help: generateHelp },
   lint: { run: lintCommand, help: lintHelp },
   catalog: { run: catalogCommand, help: catalogHelp },
+  docs: { run: docsCommand, help: docsHelp },
 };
 
 export const mainHelp = `humangov: contract-first tooling for HumanGov event-driven services
@@ -18,6 +20,7 @@ Commands:
   generate   generate types, validators and the event catalog from AsyncAPI/OpenAPI specs
   lint       check specs: parser diagnostics plus HumanGov rules
   catalog    print the event catalog (event, version, channel, producers, consumers)
+  docs       write a static HTML site from the specs (schemas, PII, bindings, version diffs, flow diagram)
 
 Run \`humangov <command> --help\` for a command's options.`;
 
