@@ -1,0 +1,77 @@
+/** The end of the demo: the checks that must hold for it to exit 0, each printed with its numbers. */
+import type { Host } from './host.js';
+import { type ApplicationSummary, FINAL_STATUSES, until } from './scenario.js';
+import { SERVICE_NAMES } from './settings.js';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+async function publishedIds(host: Host): Promise<Set<string>> {
+  const all = new Set<string>();
+  for (const name of SERVICE_NAMES) for (const id of await host.service(name).call<string[]>('published')) all.add(id);
+  return all;
+}
+
+export async function reconcile(host: Host, citizens: number): Promise<Check[]> {
+  const audit = host.service('audit');
+  const notifications = host.service('notifications');
+  // Events still in flight (relays, redeliveries, replays) settle first: published = consumed is a resting state.
+  let published = new Set<string>();
+  let audited = new Set<string>();
+  await until(
+    'every published event reached the audit log',
+    async () => {
+      published = await publishedIds(host);
+      audited = new Set(await audit.call<string[]>('audited'));
+      return [...published].every((id) => audited.has(id));
+    },
+    60_000,
+  ).catch(() => {});
+  await until(
+    'the replayed notifications are sent',
+    async () => (await notifications.call<{ deadLettered: number }>('summary')).deadLettered === 0,
+    30_000,
+  ).catch(() => {});
+
+  const summary = await host.service('benefits').call<ApplicationSummary>('summary');
+  const final = FINAL_STATUSES.reduce((n, s) => n + (summary.byStatus[s] ?? 0), 0);
+  const missing = [...published].filter((id) => !audited.has(id));
+  const chain = await audit.call<{ ok: boolean; records: number; firstBroken?: { seq: number } }>('verify');
+  const notes = await notifications.call<{ sent: number; deadLettered: number }>('summary');
+  const payments = await host.service('payments').call<Record<string, number>>('summary');
+
+  return [
+    {
+      name: 'every application in a final state',
+      ok: summary.total === citizens && final === citizens,
+      detail: `${final}/${summary.total} final of ${citizens} submitted: ${JSON.stringify(summary.byStatus)}`,
+    },
+    {
+      name: 'compensation ran during the payment outage',
+      ok: (summary.byStatus.failed ?? 0) > 0 && (payments.cancelled ?? 0) > 0,
+      detail: `${summary.byStatus.failed ?? 0} failed applications, payments ${JSON.stringify(payments)}`,
+    },
+    {
+      name: 'audit chain valid',
+      ok: chain.ok,
+      detail: chain.ok
+        ? `${chain.records} records, every link verified`
+        : `first broken link at ${chain.firstBroken?.seq}`,
+    },
+    {
+      name: 'published = consumed',
+      ok: missing.length === 0 && published.size > 0,
+      detail: `${published.size} events published, ${published.size - missing.length} in the audit log${
+        missing.length ? `, missing: ${missing.slice(0, 5).join(', ')}` : ''
+      }`,
+    },
+    {
+      name: 'nothing lost in the dead-letter queue',
+      ok: notes.deadLettered === 0,
+      detail: `${notes.sent} notifications sent, ${notes.deadLettered} dead letters left unreplayed`,
+    },
+  ];
+}
