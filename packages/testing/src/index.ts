@@ -3,6 +3,30 @@
  * The transport conformance suite is on its own subpath, `@humangov/testing/conformance` (it needs vitest).
  */
 export { type Collector, type CollectorOptions, collect, createCollector } from './collect.js';
+// Harness on the memory transport, and the fault-injecting transport wrapper.
+export { HarnessError, type HarnessErrorCode } from './harness/errors.js';
+export {
+  FAULT_SIDE,
+  type FaultKind,
+  type FaultRule,
+  type FaultSide,
+  type FaultStats,
+  type InjectedFault,
+} from './harness/fault-rules.js';
+export {
+  createFaultyTransport,
+  type Faults,
+  type FaultyTransport,
+  type FaultyTransportOptions,
+} from './harness/faulty-transport.js';
+export {
+  createHarness,
+  type ExpectEventOptions,
+  type Harness,
+  type HarnessOptions,
+  type HarnessWaitOptions,
+} from './harness/harness.js';
+export type { DeepPartial, Mismatch } from './harness/match.js';
 // Pact file reader (pure TypeScript; no Pact JS): V1-V4 pacts as one typed model.
 export { isPactFileError, PactFileError, type PactFileErrorCode } from './pact-file/errors.js';
 export type {
