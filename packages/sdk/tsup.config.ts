@@ -1,9 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/kafka.ts', 'src/rabbitmq.ts'],
+  entry: {
+    index: 'src/index.ts',
+    kafka: 'src/kafka.ts',
+    rabbitmq: 'src/rabbitmq.ts',
+    // The `humangov-dlq` executable ("bin" in package.json); no types of its own.
+    'dlq-bin': 'src/dlq/bin.ts',
+  },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts', kafka: 'src/kafka.ts', rabbitmq: 'src/rabbitmq.ts' } },
   clean: true,
   target: 'node20',
   sourcemap: false,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { catalog } from '@humangov/events';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runDlqCommand } from '../src/dlq/command.js';
 import { createPublisher, createRouter, type DeadLetterQueue, type LifecycleEvent, REDACTED } from '../src/index.js';
 import { createKafkaDeadLetterQueue } from '../src/kafka.js';
 import { createRabbitMqDeadLetterQueue } from '../src/rabbitmq.js';
@@ -25,6 +26,8 @@ afterAll(async () => {
 interface Case {
   readonly kit: () => Promise<BrokerKit>;
   readonly dlq: (kit: BrokerKit, group: string) => DeadLetterQueue;
+  /** How `humangov-dlq` reaches the broker. */
+  readonly connection: readonly string[];
 }
 
 const cases: Record<'kafka' | 'rabbitmq', Case> = {
@@ -40,6 +43,7 @@ const cases: Record<'kafka' | 'rabbitmq', Case> = {
       const channels = new Map<string, ChannelBinding>([[channel, { kafka: { topic } }]]);
       return createKafkaDeadLetterQueue({ brokers, group, channels });
     },
+    connection: ['--transport', 'kafka', '--brokers', brokers.join(',')],
   },
   rabbitmq: {
     kit: () => rabbitKit(channel),
@@ -48,6 +52,7 @@ const cases: Record<'kafka' | 'rabbitmq', Case> = {
       const channels = new Map<string, ChannelBinding>([[channel, { amqp: { ...binding, durable: true } }]]);
       return createRabbitMqDeadLetterQueue({ url: AMQP_URL, group, channels, confirmTimeoutMs: 5_000 });
     },
+    connection: ['--transport', 'rabbitmq', '--url', AMQP_URL],
   },
 };
 
@@ -101,7 +106,19 @@ describe.each(Object.keys(cases) as Array<keyof typeof cases>)('dead-letter queu
     expect(after).toHaveLength(3); // replayed letters stay, marked
     expect(after.filter((e) => e.replayedAt !== undefined).map((e) => e.id)).toEqual([target.id]);
     expect((await dlq.replay({ ids: [target.id] })).replayed).toEqual([]); // not twice
-    // Exactly once: by now (two more reads of the queue later) no second copy and no other letter arrived.
+    // The command shows the same: one row per letter, the replayed one marked, no personal data.
+    const out: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t), env: {} };
+    expect(await runDlqCommand(['list', '--group', group, ...cases[name].connection], io)).toBe(0);
+    const rows = out.join('\n').split('\n');
+    expect(rows[0]).toMatch(/^ID\s+DEAD-LETTERED\s+TYPE\s+REASON\s+ATTEMPTS\s+STATUS\s+ERROR$/);
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.startsWith(target.id))).toMatch(
+      /citizen\.registered v2\s+handler-failed\s+1\s+replayed /,
+    );
+    expect(rows.filter((r) => /\s+dead\s+/.test(r))).toHaveLength(2);
+    expect(out.join('\n')).not.toContain(String(example.given_name));
+    // Exactly once: by now (three more reads of the queue later) no second copy and no other letter arrived.
     expect(received).toEqual([citizenOf(target)]);
   });
 });
