@@ -1,0 +1,16 @@
+/** The HumanGov eligibility example service (see examples/README.md for the service contract). */
+export {
+  type Decision,
+  type DeclaredCircumstances,
+  evaluate,
+  incomeLimitMinor,
+  RULE_SET_VERSION,
+} from './rules.js';
+export {
+  type ActiveAward,
+  type CitizenProjection,
+  ELIGIBILITY_SOURCE,
+  type EligibilityOptions,
+  type RunningEligibility,
+  startEligibility,
+} from './service.js';
