@@ -69,6 +69,8 @@ if [ -d node_modules/.bin ]; then
     echo "test: FAILED: vitest" >&2
     failed="${failed:+$failed, }vitest"
   fi
+  # The pacts the consumer tests above wrote to pacts/ must ask only for what the providers' specs promise.
+  step "humangov contracts verify" node packages/cli/dist/bin.js contracts verify --pacts pacts
   echo "==> vitest (fault tier)"
   if ! HUMANGOV_TIER=faults pnpm exec vitest run --reporter=default --reporter=json --outputFile=.vitest-faults.json </dev/null; then
     echo "test: FAILED: vitest (fault tier)" >&2

@@ -1,5 +1,6 @@
 import { UsageError } from './args.js';
 import { catalogCommand, catalogHelp } from './commands/catalog.js';
+import { contractsCommand, contractsHelp } from './commands/contracts.js';
 import { docsCommand, docsHelp } from './commands/docs.js';
 import { generateCommand, generateHelp } from './commands/generate.js';
 import { lintCommand, lintHelp } from './commands/lint.js';
@@ -9,6 +10,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   generate: { run: generateCommand, help: generateHelp },
   lint: { run: lintCommand, help: lintHelp },
   catalog: { run: catalogCommand, help: catalogHelp },
+  contracts: { run: contractsCommand, help: contractsHelp },
   docs: { run: docsCommand, help: docsHelp },
 };
 
@@ -20,6 +22,7 @@ Commands:
   generate   generate types, validators and the event catalog from AsyncAPI/OpenAPI specs
   lint       check specs: parser diagnostics plus HumanGov rules
   catalog    print the event catalog (event, version, channel, producers, consumers)
+  contracts  verify: check every pact in pacts/ against the provider's AsyncAPI/OpenAPI spec
   docs       write a static HTML site from the specs (schemas, PII, bindings, version diffs, flow diagram)
 
 Run \`humangov <command> --help\` for a command's options.`;
