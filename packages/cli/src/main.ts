@@ -1,15 +1,21 @@
 import { UsageError } from './args.js';
 import { catalogCommand, catalogHelp } from './commands/catalog.js';
+import { dlqCommand, dlqHelp } from './commands/dlq.js';
 import { contractsCommand, contractsHelp } from './commands/contracts.js';
 import { docsCommand, docsHelp } from './commands/docs.js';
 import { generateCommand, generateHelp } from './commands/generate.js';
 import { lintCommand, lintHelp } from './commands/lint.js';
 import type { Io } from './io.js';
 
-const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
+// `ownHelp`: the command answers --help itself (dlq hands it to the sdk's humangov-dlq).
+const commands: Record<
+  string,
+  { run: (argv: readonly string[], io: Io) => Promise<number>; help: string; ownHelp?: boolean }
+> = {
   generate: { run: generateCommand, help: generateHelp },
   lint: { run: lintCommand, help: lintHelp },
   catalog: { run: catalogCommand, help: catalogHelp },
+  dlq: { run: dlqCommand, help: dlqHelp, ownHelp: true },
   contracts: { run: contractsCommand, help: contractsHelp },
   docs: { run: docsCommand, help: docsHelp },
 };
@@ -22,6 +28,7 @@ Commands:
   generate   generate types, validators and the event catalog from AsyncAPI/OpenAPI specs
   lint       check specs: parser diagnostics plus HumanGov rules
   catalog    print the event catalog (event, version, channel, producers, consumers)
+  dlq        list, show and replay a consumer group's dead letters (runs humangov-dlq of @humangov/sdk)
   contracts  verify: check every pact in pacts/ against the provider's AsyncAPI/OpenAPI spec
   docs       write a static HTML site from the specs (schemas, PII, bindings, version diffs, flow diagram)
 
@@ -43,7 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(`humangov: unknown command "${name}"\n\n${mainHelp}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (!command.ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(command.help);
     return 0;
   }
