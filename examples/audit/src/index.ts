@@ -1,0 +1,15 @@
+/** The HumanGov audit example service (see examples/README.md for the service contract). */
+export {
+  type AuditedEvent,
+  type AuditRecord,
+  auditedEvent,
+  type BrokenLink,
+  ChainContentionError,
+  type ChainVerification,
+  canonicalJson,
+  GENESIS_HASH,
+  hashOf,
+  recordId,
+  verifyChain as verifyAuditChain,
+} from './chain.js';
+export { AUDIT_SOURCE, type AuditOptions, type RunningAudit, startAudit } from './service.js';
