@@ -45,6 +45,14 @@ step "check-imports tests (node --test --test-reporter=spec scripts/)" node --te
 step "check-imports" node scripts/check-imports.mjs
 step "check-packages" node scripts/check-packages.mjs
 step "humangov generate --check" node packages/cli/dist/bin.js generate --check
+# Breaking-change gate (packages/cli README "diff"): specs now vs HUMANGOV_DIFF_BASE (default HEAD~1). Skipped only
+# when that ref does not exist (first commit, shallow clone); any other problem fails the step.
+diff_base="${HUMANGOV_DIFF_BASE:-HEAD~1}"
+if git rev-parse --verify --quiet "${diff_base}^{commit}" >/dev/null 2>&1; then
+  step "humangov diff --base $diff_base" node packages/cli/dist/bin.js diff --base "$diff_base"
+else
+  echo "test: skipped: humangov diff --base $diff_base (no such commit here: first commit or shallow clone)"
+fi
 
 # Chromium for the docs site test (packages/cli/test/docs.browser.test.ts, which fails under CI=true without it):
 # Debian's package, installed once (as root). Runs even after a failure, like vitest, which needs it.

@@ -1,5 +1,6 @@
 import { UsageError } from './args.js';
 import { catalogCommand, catalogHelp } from './commands/catalog.js';
+import { diffCommand, diffHelp } from './commands/diff.js';
 import { contractsCommand, contractsHelp } from './commands/contracts.js';
 import { dlqCommand, dlqHelp } from './commands/dlq.js';
 import { docsCommand, docsHelp } from './commands/docs.js';
@@ -15,6 +16,7 @@ const commands: Record<
   generate: { run: generateCommand, help: generateHelp },
   lint: { run: lintCommand, help: lintHelp },
   catalog: { run: catalogCommand, help: catalogHelp },
+  diff: { run: diffCommand, help: diffHelp },
   dlq: { run: dlqCommand, help: dlqHelp, ownHelp: true },
   contracts: { run: contractsCommand, help: contractsHelp },
   docs: { run: docsCommand, help: docsHelp },
@@ -28,6 +30,7 @@ Commands:
   generate   generate types, validators and the event catalog from AsyncAPI/OpenAPI specs
   lint       check specs: parser diagnostics plus HumanGov rules
   catalog    print the event catalog (event, version, channel, producers, consumers)
+  diff       breaking changes between two spec revisions (BACKWARD/FORWARD/FULL); --base REF for CI
   dlq        list, show and replay a consumer group's dead letters (runs humangov-dlq of @humangov/sdk)
   contracts  verify: check every pact in pacts/ against the provider's AsyncAPI/OpenAPI spec
   docs       write a static HTML site from the specs (schemas, PII, bindings, version diffs, flow diagram)
