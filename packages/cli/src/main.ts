@@ -1,7 +1,7 @@
 import { UsageError } from './args.js';
 import { catalogCommand, catalogHelp } from './commands/catalog.js';
-import { diffCommand, diffHelp } from './commands/diff.js';
 import { contractsCommand, contractsHelp } from './commands/contracts.js';
+import { diffCommand, diffHelp } from './commands/diff.js';
 import { dlqCommand, dlqHelp } from './commands/dlq.js';
 import { docsCommand, docsHelp } from './commands/docs.js';
 import { generateCommand, generateHelp } from './commands/generate.js';
