@@ -71,6 +71,7 @@ fi
 # then the fault tier (*.fault.test.ts: brokers killed, frozen, restarted) one file at a time, since a frozen
 # broker would fail the tests sharing it.
 rm -f .vitest-report.json .vitest-faults.json
+rm -rf pacts # consumer tests add their interactions to the files there: start each run from none
 if [ -d node_modules/.bin ]; then
   echo "==> vitest"
   if ! pnpm exec vitest run --reporter=default --reporter=json --outputFile=.vitest-report.json </dev/null; then
