@@ -5,8 +5,8 @@
  * so a woken step always finds the reply. Events about checks or awards this service does not know are ignored.
  */
 
-import type { EventMap } from '@humangov/events';
-import type { AnyHandler, Inbox, Middleware, Router } from '@humangov/sdk';
+import type { EventMap, EventOf } from '@humangov/events';
+import type { AnyHandler, Handler, Inbox, Middleware, Router } from '@humangov/sdk';
 import type { ServiceDatabase, Tx } from '@humangov-examples/kit';
 import { nowIso, saveApplication } from './effects.js';
 import {
@@ -48,10 +48,35 @@ export interface ReplyHandlersDeps {
   readonly commit: ReturnType<typeof afterCommit>;
 }
 
+type On<T extends keyof EventMap, V extends number> = Handler<EventOf<EventMap, T, V & keyof EventMap[T]['versions']>>;
+
+/**
+ * One handler per event benefits consumes, at the version it declares (older versions arrive upcast), each
+ * wrapped by `deps.dedupe` (so the router must use that inbox).
+ */
+export interface ReplyHandlers {
+  readonly 'eligibility.determined': On<'eligibility.determined', 1>;
+  readonly 'payment.scheduled': On<'payment.scheduled', 2>;
+  readonly 'payment.disbursed': On<'payment.disbursed', 2>;
+  readonly 'payment.failed': On<'payment.failed', 1>;
+  readonly 'payment.cancelled': On<'payment.cancelled', 1>;
+}
+
+/** Routes every consumed event to its handler on `router` (which must use `deps.commit` and `deps.dedupe`). */
 export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps): void {
+  const handlers = replyHandlers(deps);
+  router.handle('eligibility.determined', { version: 1 }, handlers['eligibility.determined']);
+  router.handle('payment.scheduled', { version: 2 }, handlers['payment.scheduled']);
+  router.handle('payment.disbursed', { version: 2 }, handlers['payment.disbursed']);
+  router.handle('payment.failed', { version: 1 }, handlers['payment.failed']);
+  router.handle('payment.cancelled', { version: 1 }, handlers['payment.cancelled']);
+}
+
+/** The handlers of the replies, as `handleReplies` routes them (the consumer pacts run these very functions). */
+export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
   const { db, replies, dedupe, commit } = deps;
 
-  /** Adds the event to the history of `applicationId` (unless its saga is settled) and records `reply`. */
+  /** Adds the event to the history of `applicationId` and records `reply` for the waiting step. */
   async function note(
     tx: Tx,
     eventId: string,
@@ -70,10 +95,8 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
 
   const awardOf = async (tx: Tx, awardId: string) => (await db.records.get<Award>(kinds.award, awardId, tx))?.value;
 
-  router.handle(
-    'eligibility.determined',
-    { version: 1 },
-    dedupe.handler(async (event, { tx }) => {
+  return {
+    'eligibility.determined': dedupe.handler(async (event, { tx }) => {
       const d = event.data;
       if (d.check_id === undefined) return; // a re-evaluation after a change of circumstances: not a saga reply
       const check = await db.records.get<{ application_id: string }>(kinds.check, d.check_id, tx);
@@ -95,12 +118,8 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
         },
       );
     }),
-  );
 
-  router.handle(
-    'payment.scheduled',
-    { version: 2 },
-    dedupe.handler(async (event, { tx }) => {
+    'payment.scheduled': dedupe.handler(async (event, { tx }) => {
       const award = await awardOf(tx, event.data.award_id);
       if (!award) return;
       const app = await db.records.get<ApplicationRecord>(kinds.application, award.application_id, tx);
@@ -111,12 +130,8 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
         ...(status && { status }),
       });
     }),
-  );
 
-  router.handle(
-    'payment.disbursed',
-    { version: 2 },
-    dedupe.handler(async (event, { tx }) => {
+    'payment.disbursed': dedupe.handler(async (event, { tx }) => {
       const award = await awardOf(tx, event.data.award_id);
       if (!award) return;
       // A disbursement after the step timed out changes no status: the saga already turned back.
@@ -130,12 +145,8 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
         { key: replyKey.payment(award.award_id), value: { kind: 'disbursed', payment_id: event.data.payment_id } },
       );
     }),
-  );
 
-  router.handle(
-    'payment.failed',
-    { version: 1 },
-    dedupe.handler(async (event, { tx }) => {
+    'payment.failed': dedupe.handler(async (event, { tx }) => {
       const d = event.data;
       const award = await awardOf(tx, d.award_id);
       if (!award) return;
@@ -153,15 +164,11 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
           : undefined,
       );
     }),
-  );
 
-  router.handle(
-    'payment.cancelled',
-    { version: 1 },
-    dedupe.handler(async (event, { tx }) => {
+    'payment.cancelled': dedupe.handler(async (event, { tx }) => {
       const award = await awardOf(tx, event.data.award_id);
       if (!award) return;
       await note(tx, event.id, award.application_id, { event_type: 'payment.cancelled', step: 'compensation' });
     }),
-  );
+  };
 }
