@@ -76,6 +76,15 @@ export const kinds = {
 export const citizenIndexId = (submittedAt: string, applicationId: string): string =>
   `${String(9_999_999_999_999 - Date.parse(submittedAt)).padStart(13, '0')}:${applicationId}`;
 
+/** The saga's steps, named as the API's `SagaStep` names them. */
+export const sagaSteps = [
+  'eligibility-check',
+  'entitlement-calculation',
+  'approval',
+  'payment',
+  'notification',
+] as const satisfies readonly SagaStepName[];
+
 /** Applications that can still be withdrawn: nothing is decided yet. */
 export const withdrawable: readonly ApplicationStatus[] = [
   'submitted',

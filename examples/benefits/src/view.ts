@@ -1,21 +1,13 @@
 /**
- * An application as the API shows it (`Application` of the OpenAPI spec): the stored record, the saga's position
- * from the saga store, and a history that merges the application's events with the saga's failures from the
- * saga store's history (a step that failed or timed out appears as `benefit.saga-transitioned`).
+ * An application as the API shows it (`Application` of the OpenAPI spec): the stored record with its history (the
+ * events of the application, and the saga's failures written by the saga sink), and the saga's state from the
+ * saga store: its position, and when the current step began from the saga's history.
  */
 import type { SagaHistory, SagaInstance, SagaStore, SagaTransition } from '@humangov/resilience';
-import type { ApplicationRecord, ApplicationView, HistoryEntry, SagaStepName } from './model.js';
-
-const steps: readonly SagaStepName[] = [
-  'eligibility-check',
-  'entitlement-calculation',
-  'approval',
-  'payment',
-  'notification',
-];
+import { type ApplicationRecord, type ApplicationView, type SagaStepName, sagaSteps } from './model.js';
 
 const stepName = (step: string | undefined): SagaStepName =>
-  steps.find((s) => s === step) ?? (step === undefined ? 'completed' : 'compensation');
+  sagaSteps.find((s) => s === step) ?? (step === undefined ? 'completed' : 'compensation');
 
 export interface ViewDeps {
   readonly sagas: SagaStore & SagaHistory;
@@ -28,6 +20,7 @@ export async function applicationView(deps: ViewDeps, app: ApplicationRecord): P
     deps.sagas.load(app.application_id),
     deps.sagas.history(app.application_id),
   ]);
+  const last = transitions.at(-1);
   return {
     application_id: app.application_id,
     citizen_id: app.citizen_id,
@@ -39,8 +32,8 @@ export async function applicationView(deps: ViewDeps, app: ApplicationRecord): P
     ...(app.withdrawal_reason !== undefined && { withdrawal_reason: app.withdrawal_reason }),
     submitted_at: app.submitted_at,
     updated_at: app.updated_at,
-    saga: sagaState(deps, app, instance),
-    history: history(app, transitions),
+    saga: sagaState(deps, app, instance, last),
+    history: [...app.history],
   };
 }
 
@@ -48,6 +41,7 @@ function sagaState(
   deps: ViewDeps,
   app: ApplicationRecord,
   instance: SagaInstance | undefined,
+  last: SagaTransition | undefined,
 ): ApplicationView['saga'] {
   if (!instance) {
     // The saga is started right after the application is stored; until then it is at the submission.
@@ -60,7 +54,8 @@ function sagaState(
       compensating: false,
     };
   }
-  const startedAt = new Date(instance.updatedAt).toISOString();
+  // The step began with the transition that moved the saga to where it is (the last one in its history).
+  const since = last?.at ?? instance.updatedAt;
   const running = instance.status === 'running';
   const timeout = running && instance.step ? deps.timeoutOf(instance.step) : undefined;
   return {
@@ -72,25 +67,8 @@ function sagaState(
           ? 'completed'
           : 'compensation',
     step_attempt: 1,
-    step_started_at: startedAt,
-    step_deadline: timeout === undefined ? null : new Date(instance.updatedAt + timeout).toISOString(),
+    step_started_at: new Date(since).toISOString(),
+    step_deadline: timeout === undefined ? null : new Date(since + timeout).toISOString(),
     compensating: instance.status === 'compensating',
   };
-}
-
-function history(app: ApplicationRecord, transitions: readonly SagaTransition[]): HistoryEntry[] {
-  const failures: HistoryEntry[] = transitions
-    .filter((t) => t.kind === 'step-failed' || t.kind === 'step-timed-out' || t.kind === 'compensation-failed')
-    .map((t) => ({
-      sequence: 0,
-      event_type: 'benefit.saga-transitioned',
-      step: stepName(t.step),
-      status: t.to.status === 'compensating' ? 'compensating' : 'failed',
-      occurred_at: new Date(t.at).toISOString(),
-    }));
-  // A stable sort: entries of the same instant keep the application's order, failures after them.
-  return [...app.history, ...failures]
-    .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => a.entry.occurred_at.localeCompare(b.entry.occurred_at) || a.index - b.index)
-    .map(({ entry }, i) => ({ ...entry, sequence: i + 1 }));
 }
