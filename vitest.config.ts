@@ -17,6 +17,11 @@ const roots = ['packages', 'examples'].flatMap((group) =>
 // `*.fault.test.ts` (brokers killed, frozen, restarted), one file at a time: they stop the brokers other tests share.
 const faults = process.env.HUMANGOV_TIER === 'faults';
 const patterns = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+// Pact provider verifications (`test/*.pact-provider.test.ts`) read the pacts the consumer tests write to `pacts/`,
+// so they run in a later group (`sequence.groupOrder` 1), as projects `<root>:pact-provider`.
+const PROVIDER = '.pact-provider.test.ts';
+const hasProviderTests = (root: string) =>
+  existsSync(`${root}/test`) && readdirSync(`${root}/test`).some((f) => f.endsWith(PROVIDER));
 
 export default defineConfig({
   test: {
@@ -24,15 +29,22 @@ export default defineConfig({
     testTimeout: faults ? 600_000 : 20_000,
     hookTimeout: faults ? 120_000 : 60_000,
     passWithNoTests: faults,
-    projects: roots.map((root) => ({
-      extends: true,
-      ...sourceCondition,
-      test: {
-        name: root,
-        root,
-        include: faults ? ['test/**/*.fault.test.ts'] : patterns,
-        exclude: faults ? [] : ['**/*.fault.test.ts', '**/node_modules/**', '**/.tmp/**'],
-      },
-    })),
+    projects: [
+      ...roots.map((root) => ({
+        extends: true,
+        ...sourceCondition,
+        test: {
+          name: root,
+          root,
+          include: faults ? ['test/**/*.fault.test.ts'] : patterns,
+          exclude: faults ? [] : ['**/*.fault.test.ts', `**/*${PROVIDER}`, '**/node_modules/**', '**/.tmp/**'],
+        },
+      })),
+      ...(faults ? [] : roots.filter(hasProviderTests)).map((root) => ({
+        extends: true,
+        ...sourceCondition,
+        test: { name: `${root}:pact-provider`, root, include: [`test/**/*${PROVIDER}`], sequence: { groupOrder: 1 } },
+      })),
+    ],
   },
 });

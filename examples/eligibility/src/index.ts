@@ -1,4 +1,6 @@
 /** The HumanGov eligibility example service (see examples/README.md for the service contract). */
+
+export { type ActiveAward, type CitizenProjection, createHandlers, type EligibilityHandlers } from './handlers.js';
 export {
   type Decision,
   type DeclaredCircumstances,
@@ -7,8 +9,6 @@ export {
   RULE_SET_VERSION,
 } from './rules.js';
 export {
-  type ActiveAward,
-  type CitizenProjection,
   ELIGIBILITY_SOURCE,
   type EligibilityOptions,
   type RunningEligibility,

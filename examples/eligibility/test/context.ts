@@ -6,8 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CloudEvent, catalog, type EventMap, type EventTypeOf } from '@humangov/events';
-import { createMemoryBroker, createRouter, type MemoryBroker } from '@humangov/sdk';
-import { createTransport, openDatabase, type ServiceContext } from '@humangov-examples/kit';
+import {
+  createMemoryBroker,
+  createRouter,
+  type MemoryBroker,
+  type PublisherPort,
+  type TransportMessage,
+} from '@humangov/sdk';
+import { createTransport, openDatabase, type ServiceContext, type Transport } from '@humangov-examples/kit';
 
 export const TOKEN_SECRET = 'test-secret-of-the-example-tokens';
 
@@ -83,4 +89,32 @@ export async function until<T>(
     if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A transport for provider verification: subscribes through `subscriber` (a memory transport), publishes to the
+ * capture transport of the interaction being verified (`captureInto`), and remembers what it published since.
+ */
+export function forwardingTransport(subscriber: Transport) {
+  let target: PublisherPort | undefined;
+  const sent: TransportMessage[] = [];
+  const transport: Transport = {
+    async publish(message, options) {
+      sent.push(message);
+      await target?.publish(message, options);
+    },
+    subscribe: (spec, handler) => subscriber.subscribe(spec, handler),
+    close: () => subscriber.close(),
+  };
+  return {
+    transport,
+    /** From now on, publishes go to `into`. */
+    captureInto(into: PublisherPort) {
+      target = into;
+      sent.length = 0;
+    },
+    /** Resolves once an event of `type` at `version` was published to the current capture. */
+    published: (type: string, version: number) =>
+      until(() => sent.some((m) => m.attributes.type === type && m.attributes.version === String(version))),
+  };
 }
