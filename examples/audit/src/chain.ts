@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type Catalog, type CloudEvent, catalog } from '@humangov/events';
 import type { Records, Tx } from '@humangov-examples/kit';
+import { ChainContentionError } from './errors.js';
 
 /** Record kinds: the chain, and its head (the last seq and hash, the lock every append takes). */
 export const KINDS = { record: 'audit', head: 'audit-head' } as const;
@@ -43,14 +44,6 @@ export interface AuditRecord {
 interface Head {
   readonly seq: number;
   readonly hash: string;
-}
-
-/** Appending lost a race with another appender (another process on the same database): retry the event. */
-export class ChainContentionError extends Error {
-  readonly code = 'AUDIT_CHAIN_CONTENTION';
-  constructor() {
-    super('another appender extended the audit chain first; the event is redelivered and appended after it');
-  }
 }
 
 /** The id of record `seq`: 12 digits, so that id order is seq order. */

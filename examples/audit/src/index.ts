@@ -4,7 +4,6 @@ export {
   type AuditRecord,
   auditedEvent,
   type BrokenLink,
-  ChainContentionError,
   type ChainVerification,
   canonicalJson,
   GENESIS_HASH,
@@ -12,4 +11,5 @@ export {
   recordId,
   verifyChain as verifyAuditChain,
 } from './chain.js';
+export { ChainContentionError, UsageError } from './errors.js';
 export { AUDIT_SOURCE, type AuditOptions, type RunningAudit, startAudit } from './service.js';

@@ -13,16 +13,12 @@ import type { EventMap } from '@humangov/events';
 import { createOutbox } from '@humangov/sdk';
 import { type DatabaseConfig, openDatabase, type Tx } from '@humangov-examples/kit';
 import { type ChainVerification, verifyChain } from './chain.js';
+import { UsageError } from './errors.js';
 import { AUDIT_SOURCE, verifyAndRecord } from './service.js';
 
 const USAGE =
   'usage: verify-cli (--db <sqlite file> | --postgres <url> --prefix <table prefix>) [--publish]\n' +
   '  verifies the audit hash chain; exit 0 intact, 1 broken, 2 usage or database error';
-
-/** Thrown for command-line mistakes; the message says what to fix. */
-export class UsageError extends Error {
-  readonly code = 'AUDIT_CLI_USAGE';
-}
 
 export interface CliOptions {
   readonly database: DatabaseConfig;
