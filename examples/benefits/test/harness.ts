@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudEvent } from '@humangov/events';
-import { createMemoryBroker, createPublisher, createRouter, type MemoryBroker } from '@humangov/sdk';
+import {
+  createMemoryBroker,
+  createPublisher,
+  createRouter,
+  type MemoryBroker,
+  type PublisherPort,
+} from '@humangov/sdk';
 import {
   createTransport,
   issueToken,
@@ -53,7 +59,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: BenefitsOptions = {}): Promise<Harness> {
+/** Where the benefits service's messages are also published while `current` is set (a Pact capture). */
+export interface Tap {
+  current: PublisherPort | undefined;
+}
+
+export async function startHarness(options: BenefitsOptions = {}, tap?: Tap): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'benefits-'));
   const file = join(dir, 'benefits.db');
   const broker = createMemoryBroker();
@@ -183,7 +194,17 @@ export async function startHarness(options: BenefitsOptions = {}): Promise<Harne
   let transport: Transport;
   const boot = async (opts: BenefitsOptions) => {
     const db = await openDatabase({ kind: 'sqlite', file });
-    transport = createTransport({ kind: 'memory', broker }, 'benefits');
+    const inner = createTransport({ kind: 'memory', broker }, 'benefits');
+    transport = tap
+      ? {
+          async publish(message, publishOptions) {
+            await inner.publish(message, publishOptions);
+            await tap.current?.publish(message);
+          },
+          subscribe: (spec, handler) => inner.subscribe(spec, handler),
+          close: () => inner.close(),
+        }
+      : inner;
     const context: ServiceContext = { transport, db, log: () => {}, tokenSecret: SECRET };
     return { db, service: await startBenefits(context, opts) };
   };
