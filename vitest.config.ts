@@ -17,9 +17,9 @@ const roots = ['packages', 'examples'].flatMap((group) =>
 // `*.fault.test.ts` (brokers killed, frozen, restarted), one file at a time: they stop the brokers other tests share.
 const faults = process.env.HUMANGOV_TIER === 'faults';
 const patterns = ['src/**/*.test.ts', 'test/**/*.test.ts'];
-// Pact provider verifications (`test/*.pact-provider.test.ts`) read the pacts the consumer tests write to `pacts/`,
-// so they run in a later group (`sequence.groupOrder` 1), as projects `<root>:pact-provider`.
-const PROVIDER = '.pact-provider.test.ts';
+// Pact provider verifications (`test/**/*pact-provider.test.ts`) read the pacts the consumer tests write to
+// `pacts/`, so they run in a later group (`sequence.groupOrder` 1), as projects `<root>:pact-provider`.
+const PROVIDER = 'pact-provider.test.ts';
 const hasProviderTests = (root: string) =>
   existsSync(`${root}/test`) && readdirSync(`${root}/test`).some((f) => f.endsWith(PROVIDER));
 
