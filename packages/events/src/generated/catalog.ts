@@ -90,6 +90,7 @@ export const catalog = {
         ],
         consumers: [
           "audit",
+          "eligibility",
           "payments"
         ],
         pii: [],
@@ -294,6 +295,7 @@ export const catalog = {
         ],
         consumers: [
           "audit",
+          "eligibility",
           "payments"
         ],
         pii: [],
@@ -462,6 +464,7 @@ export const catalog = {
         ],
         consumers: [
           "audit",
+          "eligibility",
           "payments"
         ],
         pii: [],
@@ -780,6 +783,7 @@ export const catalog = {
         ],
         consumers: [
           "audit",
+          "eligibility",
           "notifications"
         ],
         pii: [
@@ -842,6 +846,7 @@ export const catalog = {
         ],
         consumers: [
           "audit",
+          "eligibility",
           "notifications"
         ],
         pii: [

@@ -30,9 +30,13 @@ function __equal(a, b) {
   return a !== a && b !== b;
 }
 
+const __surrogate = /[\uD800-\uDBFF]/;
+const __pair = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
 function __ucs2length(str) {
-  let length = 0;
-  for (const _ of str) length++;
+  let length = str.length;
+  if (!__surrogate.test(str)) return length;
+  __pair.lastIndex = 0;
+  while (__pair.exec(str) !== null) length--;
   return length;
 }
 
