@@ -49,7 +49,11 @@ const settings: DemoSettings = {
 
 const started = performance.now();
 const stamp = () => `+${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s`;
-const log = (service: string, message: string) => console.log(`${stamp()}  ${service.padEnd(16)} ${message}`);
+// The timeline shows what a person watching wants to see: saga starts and routine steps are left out.
+const routine = /: saga started$|: step-completed \S+ -> running/;
+const log = (service: string, message: string) => {
+  if (!routine.test(message)) console.log(`${stamp()}  ${service.padEnd(16)} ${message}`);
+};
 
 console.log(
   `HumanGov demo: ${citizens} citizens, transport ${transport}, database ${db}${

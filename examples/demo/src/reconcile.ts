@@ -19,28 +19,40 @@ export async function reconcile(host: Host, citizens: number): Promise<Check[]> 
   const audit = host.service('audit');
   const notifications = host.service('notifications');
   // Events still in flight (relays, redeliveries, replays) settle first: published = consumed is a resting state.
+  await until(
+    'every requested notification is sent',
+    async () => {
+      const s = await notifications.call<{ requested: number; sent: number; deadLettered: number }>('summary');
+      return s.deadLettered === 0 && s.sent === s.requested;
+    },
+    30_000,
+  ).catch(() => {});
   let published = new Set<string>();
   let audited = new Set<string>();
+  let auditedList: string[] = [];
+  let stableSince = 0;
   await until(
-    'every published event reached the audit log',
+    'every published event reached the audit log, and nothing moved for 1 s',
     async () => {
+      const before = published.size + auditedList.length;
       published = await publishedIds(host);
-      audited = new Set(await audit.call<string[]>('audited'));
-      return [...published].every((id) => audited.has(id));
+      auditedList = await audit.call<string[]>('audited');
+      audited = new Set(auditedList);
+      const settled = [...published].every((id) => audited.has(id)) && published.size + auditedList.length === before;
+      if (!settled) stableSince = Date.now();
+      return settled && Date.now() - stableSince >= 1_000;
     },
     60_000,
-  ).catch(() => {});
-  await until(
-    'the replayed notifications are sent',
-    async () => (await notifications.call<{ deadLettered: number }>('summary')).deadLettered === 0,
-    30_000,
   ).catch(() => {});
 
   const summary = await host.service('benefits').call<ApplicationSummary>('summary');
   const final = FINAL_STATUSES.reduce((n, s) => n + (summary.byStatus[s] ?? 0), 0);
   const missing = [...published].filter((id) => !audited.has(id));
+  const extra = [...audited].filter((id) => !published.has(id));
+  const seen = new Set<string>();
+  const duplicated = auditedList.filter((id) => seen.size === seen.add(id).size);
   const chain = await audit.call<{ ok: boolean; records: number; firstBroken?: { seq: number } }>('verify');
-  const notes = await notifications.call<{ sent: number; deadLettered: number }>('summary');
+  const notes = await notifications.call<{ requested: number; sent: number; deadLettered: number }>('summary');
   const payments = await host.service('payments').call<Record<string, number>>('summary');
 
   return [
@@ -63,15 +75,17 @@ export async function reconcile(host: Host, citizens: number): Promise<Check[]> 
     },
     {
       name: 'published = consumed',
-      ok: missing.length === 0 && published.size > 0,
-      detail: `${published.size} events published, ${published.size - missing.length} in the audit log${
+      ok: missing.length === 0 && extra.length === 0 && duplicated.length === 0 && published.size > 0,
+      detail: `${published.size} events published, ${published.size - missing.length} of them in the audit log${
+        extra.length ? `, ${extra.length} audited events nobody published: ${extra.slice(0, 5).join(', ')}` : ''
+      }${duplicated.length ? `, ${duplicated.length} audited twice: ${duplicated.slice(0, 5).join(', ')}` : ''}${
         missing.length ? `, missing: ${missing.slice(0, 5).join(', ')}` : ''
       }`,
     },
     {
-      name: 'nothing lost in the dead-letter queue',
-      ok: notes.deadLettered === 0,
-      detail: `${notes.sent} notifications sent, ${notes.deadLettered} dead letters left unreplayed`,
+      name: 'every notification sent once, none left in the dead-letter queue',
+      ok: notes.deadLettered === 0 && notes.sent === notes.requested && notes.requested >= citizens,
+      detail: `${notes.requested} requested, ${notes.sent} sent, ${notes.deadLettered} dead letters left unreplayed`,
     },
   ];
 }

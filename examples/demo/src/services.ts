@@ -99,7 +99,15 @@ export async function startService(
       }
       case 'benefits': {
         const service = await startBenefits(context, { port: 0, stepTimeoutMs: 20_000 });
-        return { service, controls: { summary: () => service.summary() } };
+        return {
+          service,
+          controls: {
+            summary: async () => {
+              const byStatus = await service.summary();
+              return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
+            },
+          },
+        };
       }
       case 'citizen-registry': {
         const service = await startCitizenRegistry(context, { port: 0 });

@@ -25,8 +25,8 @@ export interface NotificationsOptions {
 }
 
 export interface NotificationsService extends RunningService {
-  /** Notifications sent, and dead letters waiting for a replay. */
-  summary(): Promise<{ readonly sent: number; readonly deadLettered: number }>;
+  /** Notification requests received (each once), sent, and dead letters waiting for a replay. */
+  summary(): Promise<{ readonly requested: number; readonly sent: number; readonly deadLettered: number }>;
   /** Replays every dead letter not replayed yet; resolves with how many. */
   replayDeadLetters(): Promise<number>;
 }
@@ -51,6 +51,11 @@ export async function startNotifications(
     async (event) => {
       const { notification_id: id, citizen_id, channel } = event.data;
       if (await db.records.get<Sent>('sent', id)) return; // a redelivery or replay of a request already sent
+      if (!(await db.records.get('requested', id))) {
+        await db.transaction((tx) =>
+          db.records.put(tx, 'requested', id, { notificationId: id, citizenId: citizen_id }),
+        );
+      }
       const providerReference = await options.gateway.send(id, channel);
       await db.transaction(async (tx) => {
         await db.records.put<Sent>(tx, 'sent', id, { notificationId: id, providerReference });
@@ -76,7 +81,11 @@ export async function startNotifications(
     name: 'notifications',
     async summary() {
       const letters = await options.deadLetters.list();
-      return { sent: await db.records.count('sent'), deadLettered: letters.filter((l) => !l.replayedAt).length };
+      return {
+        requested: await db.records.count('requested'),
+        sent: await db.records.count('sent'),
+        deadLettered: letters.filter((l) => !l.replayedAt).length,
+      };
     },
     async replayDeadLetters() {
       const pending = (await options.deadLetters.list()).filter((l) => !l.replayedAt).map((l) => l.id);
