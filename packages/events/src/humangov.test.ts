@@ -41,6 +41,26 @@ describe('every example in the specs', () => {
   });
 });
 
+describe('generated validators', () => {
+  // notification.requested v1: a template parameter value has maxLength 500, counted in code points (as ajv does).
+  const validator = catalog['notification.requested'].versions[1].validate;
+  const withValue = (value: string) => ({
+    ...catalog['notification.requested'].versions[1].examples[0]!,
+    parameters: [{ name: 'summary', value }],
+  });
+
+  it.each([
+    ['500 ASCII characters', 'a'.repeat(500), true],
+    ['501 ASCII characters', 'a'.repeat(501), false],
+    ['500 emoji (1,000 UTF-16 units)', '😀'.repeat(500), true],
+    ['501 emoji', '😀'.repeat(501), false],
+    ['499 emoji and 2 lone surrogates (501 code points)', `${'😀'.repeat(499)}\uDC00\uD800`, false],
+    ['498 emoji and 2 lone surrogates (500 code points)', `\uDC00${'😀'.repeat(498)}\uD800`, true],
+  ])('counts maxLength in code points: %s', (_label, value, valid) => {
+    expect(validator(withValue(value))).toBe(valid);
+  });
+});
+
 describe('HumanGov upcasters', () => {
   it('citizen.registered v1 -> v2 splits the name and keeps every other field', () => {
     const v1 = catalog['citizen.registered'].versions[1].examples[0]!;

@@ -15,9 +15,15 @@ export interface ValidatorInput {
 
 /** Helpers that ajv's generated code would `require`, written out so the module is self-contained. */
 const RUNTIME: Readonly<Record<string, string>> = {
-  'ajv/dist/runtime/ucs2length': `function __ucs2length(str) {
-  let length = 0;
-  for (const _ of str) length++;
+  // Code points, as ajv counts them: UTF-16 length minus the surrogate pairs. The regex test runs natively, where
+  // iterating the string by code point took ~4 us per 800 characters on the publish and consume paths.
+  'ajv/dist/runtime/ucs2length': `const __surrogate = /[\\uD800-\\uDBFF]/;
+const __pair = /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]/g;
+function __ucs2length(str) {
+  let length = str.length;
+  if (!__surrogate.test(str)) return length;
+  __pair.lastIndex = 0;
+  while (__pair.exec(str) !== null) length--;
   return length;
 }`,
   'ajv/dist/runtime/equal': `function __equal(a, b) {
