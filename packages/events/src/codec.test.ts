@@ -75,6 +75,31 @@ describe('create', () => {
     expect(() => codec.create('citizen.registered', hostile, { version: 1 })).toThrow(/__proto__/);
   });
 
+  it('copies values that are not plain JSON data as structuredClone does, then validates the copy', () => {
+    class Registration {
+      citizen_id = 'c-1';
+      name = 'Ada';
+    }
+    const event = codec.create('citizen.registered', new Registration(), { version: 1 });
+    expect(event.data).toEqual({ citizen_id: 'c-1', name: 'Ada' });
+    expect(Object.getPrototypeOf(event.data)).toBe(Object.prototype);
+    expect(Object.isFrozen(event.data)).toBe(true);
+    const dated = { citizen_id: 'c-1', name: new Date(0) } as unknown as typeof v1;
+    expect(() => codec.create('citizen.registered', dated, { version: 1 })).toThrow(
+      expect.objectContaining({
+        code: 'HUMANGOV_EVENT_INVALID',
+        issues: [expect.objectContaining({ path: '/data/name' })],
+      }),
+    );
+    const cyclic: Record<string, unknown> = { citizen_id: 'c-1', name: 'Ada' };
+    cyclic.self = cyclic;
+    expect(() => codec.create('citizen.registered', cyclic as typeof v1, { version: 1 })).toThrow(
+      expect.objectContaining({
+        issues: [expect.objectContaining({ path: '/data/self', message: 'value contains a cycle' })],
+      }),
+    );
+  });
+
   it('throws for an unknown type or version and for a missing source', () => {
     const untyped = codec as unknown as { create(type: string, data: unknown, options?: object): unknown };
     expect(() => untyped.create('nope', {})).toThrow(expect.objectContaining({ code: 'HUMANGOV_EVENT_UNKNOWN' }));
@@ -154,6 +179,32 @@ describe('serialize and parse', () => {
 });
 
 describe('validate', () => {
+  it('returns a frozen copy with defaults filled in, attributes in their order, nulls dropped', () => {
+    const {
+      time: _time,
+      correlationid: _c,
+      partitionkey: _p,
+      ...event
+    } = codec.create('citizen.registered', v1, {
+      version: 1,
+    });
+    const checked = codec.validate({ ...event, subject: null, extra: 'x' });
+    expect(checked.value).toMatchObject({
+      time: '2025-03-01T09:30:00.000Z',
+      correlationid: event.id,
+      partitionkey: 'c-1',
+    });
+    expect(Object.keys(checked.value ?? {})).toEqual([
+      ...Object.keys(event).filter((k) => k !== 'data'),
+      'extra',
+      'time',
+      'correlationid',
+      'partitionkey',
+      'data',
+    ]);
+    expect(Object.isFrozen(checked.value) && Object.isFrozen(checked.value?.data)).toBe(true);
+  });
+
   it('checks an in-memory envelope without freezing the caller object', () => {
     const event = { ...codec.create('citizen.registered', v1, { version: 1 }), data: { ...v1 } };
     expect(codec.validate(event).value).toEqual(event);

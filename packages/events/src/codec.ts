@@ -10,11 +10,11 @@ import type {
   MessageVersion,
   VersionOf,
 } from './catalog.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze, frozenCopy, NOT_PLAIN } from './deep-freeze.js';
 import { CLOUDEVENTS_JSON_CONTENT_TYPE, type CloudEvent, checkEnvelope, isJsonContentType } from './envelope.js';
 import { EventValidationError, InvalidOptionsError, UnknownEventError, UpcastError } from './errors.js';
 import { type Issue, issuesFromValidator, prefixIssues, type Result, readPointer } from './issue.js';
-import { findUnsafe, type SafeJsonOptions, safeJsonParse } from './safe-json.js';
+import { DEFAULT_MAX_DEPTH, findUnsafe, type SafeJsonOptions, safeJsonParse } from './safe-json.js';
 import type { AnyEventOf, EventOf, Upcasters, UpcasterTable } from './upcast.js';
 
 /** A catalog that declares at least every event type of `M` (the generated `catalog` for the generated `EventMap`). */
@@ -123,20 +123,34 @@ function partitionKeyOf(version: MessageVersion, data: unknown): string | undefi
  * `createCodec<EventMap>(catalog, { source: '/humangov/citizen-registry', upcasters })`.
  */
 export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, options: CodecOptions<M> = {}): Codec<M> {
-  const now = options.now ?? (() => new Date());
   const upcasters = (options.upcasters ?? {}) as UpcasterTable;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const limits = (override?: ParseOptions): SafeJsonOptions => ({
     maxBytes: override?.maxBytes ?? options.maxBytes,
     maxDepth: override?.maxDepth ?? options.maxDepth,
   });
+  const clock = options.now;
+  // The default clock formats one timestamp per millisecond, not one per event.
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  const isoNow = (): string => {
+    if (clock) return clock().toISOString();
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
 
   function resolveVersion(entry: EventEntry, record: Record<string, unknown>): number | Issue {
-    const known = Object.keys(entry.versions);
     if (typeof record.version === 'number') {
       if (own(entry.versions, record.version)) return record.version;
+      const known = Object.keys(entry.versions);
       const message = `${entry.type} has no version ${record.version} (known: ${known.join(', ')})`;
       return { path: '/version', message, code: 'HUMANGOV_VERSION_UNKNOWN' };
     }
+    const known = Object.keys(entry.versions);
     const bySchema = known.find((v) => own(entry.versions, v)?.dataschema === record.dataschema);
     if (bySchema !== undefined) return Number(bySchema);
     if (known.length === 1) return Number(known[0]);
@@ -144,10 +158,13 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     return { path: '/version', message, code: 'HUMANGOV_VERSION_UNKNOWN' };
   }
 
-  /** Checks a fresh (owned, mutable) event object and turns it into a frozen, normalized event. */
+  /**
+   * Checks an event object the codec owns (fresh from `JSON.parse` or a copy; no one else holds it) and builds the
+   * frozen, normalized event from it. `data` is frozen in place (a no-op when it already is).
+   */
   function check(record: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
     const issues = checkEnvelope(record);
-    if (issues.some((issue) => issue.path === '')) return { issues };
+    if (issues.length > 0 && issues.some((issue) => issue.path === '')) return { issues };
     const attributes = record as Record<string, unknown>;
     const type = attributes.type;
     const entry = typeof type === 'string' ? own(catalog, type) : undefined;
@@ -159,11 +176,11 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     const definition = entry && typeof version === 'number' ? own(entry.versions, version) : undefined;
     if (issues.length > 0 || !definition) return { issues };
 
-    const { data: inline, data_base64: base64, ...rest } = attributes;
-    let data = inline;
+    let data = attributes.data;
+    const base64 = attributes.data_base64;
     if (typeof base64 === 'string') {
       const bytes = Buffer.from(base64, 'base64');
-      if (isJsonContentType(rest.datacontenttype as string | undefined)) {
+      if (isJsonContentType(attributes.datacontenttype as string | undefined)) {
         const decoded = safeJsonParse(new Uint8Array(bytes), limits(parseOptions));
         if (decoded.issues) return { issues: prefixIssues(decoded.issues, '/data_base64') };
         data = decoded.value;
@@ -173,23 +190,33 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     }
     if (!definition.validate(data)) return { issues: issuesFromValidator(definition.validate.errors, '/data') };
 
-    const present = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
-    const event = {
-      ...present,
-      time: present.time ?? now().toISOString(),
-      datacontenttype: present.datacontenttype ?? 'application/json',
-      dataschema: present.dataschema ?? definition.dataschema,
-      version,
-      correlationid: present.correlationid ?? present.id,
-      ...(present.partitionkey === undefined ? { partitionkey: partitionKeyOf(definition, data) } : {}),
-      data,
-    };
-    if (event.partitionkey === undefined) delete event.partitionkey;
-    return { value: deepFreeze(event) as unknown as CloudEvent };
+    // Attributes in their order, nulls dropped (absent, JSON format 1.0.2 §2.4); defaults appended; data last.
+    const event: Record<string, unknown> = {};
+    for (const name of Object.keys(attributes)) {
+      if (name === 'data' || name === 'data_base64') continue;
+      const value = attributes[name];
+      if (value !== null) event[name] = value;
+    }
+    if (event.time === undefined) event.time = isoNow();
+    if (event.datacontenttype === undefined) event.datacontenttype = 'application/json';
+    if (event.dataschema === undefined) event.dataschema = definition.dataschema;
+    event.version = version;
+    if (event.correlationid === undefined) event.correlationid = event.id;
+    if (event.partitionkey === undefined) {
+      const key = partitionKeyOf(definition, data);
+      if (key !== undefined) event.partitionkey = key;
+      else delete event.partitionkey;
+    }
+    event.data = deepFreeze(data);
+    return { value: Object.freeze(event) as unknown as CloudEvent };
   }
 
   function validate(event: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
-    const unsafe = findUnsafe(event, limits(parseOptions).maxDepth);
+    const depth = limits(parseOptions).maxDepth ?? DEFAULT_MAX_DEPTH;
+    // Plain data: checked, copied and frozen in one walk. Anything else: reported, or copied by structuredClone.
+    const copied = frozenCopy(event, depth);
+    if (copied !== NOT_PLAIN) return check(copied, parseOptions);
+    const unsafe = findUnsafe(event, depth);
     if (unsafe.length > 0) return { issues: unsafe };
     let copy: unknown;
     try {
@@ -226,15 +253,35 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
       } catch (cause) {
         throw new UpcastError({ type: current.type, fromVersion: from, toVersion: from + 1 }, { cause });
       }
-      const unsafe = findUnsafe(data, limits().maxDepth);
-      if (unsafe.length > 0) return { issues: prefixIssues(unsafe, '/data') };
-      if (!target.validate(data)) {
+      // An upcaster's output may share objects with its input (already frozen) or with the upcaster's own state,
+      // so it is copied (and checked) like a caller's payload.
+      let next = frozenCopy(data, maxDepth);
+      if (next === NOT_PLAIN) {
+        const unsafe = findUnsafe(data, maxDepth);
+        if (unsafe.length > 0) return { issues: prefixIssues(unsafe, '/data') };
+        next = deepFreeze(data);
+      }
+      if (!target.validate(next)) {
         const issues = issuesFromValidator(target.validate.errors, '/data');
         return { issues: issues.map((i) => ({ ...i, message: `after upcasting to v${from + 1}: ${i.message}` })) };
       }
-      current = deepFreeze({ ...current, version: from + 1, dataschema: target.dataschema, data }) as CloudEvent;
+      current = Object.freeze({
+        ...current,
+        version: from + 1,
+        dataschema: target.dataschema,
+        data: next,
+      }) as CloudEvent;
     }
     return { value: current };
+  }
+
+  /** The payload of `create`: a deep-frozen copy, or an `EventValidationError` for unsafe data. */
+  function copyPayload(type: string, version: number, payload: unknown): unknown {
+    const copied = frozenCopy(payload, maxDepth);
+    if (copied !== NOT_PLAIN) return copied;
+    const unsafe = findUnsafe(payload, maxDepth);
+    if (unsafe.length > 0) throw new EventValidationError({ type, version, issues: prefixIssues(unsafe, '/data') });
+    return deepFreeze(structuredClone(payload));
   }
 
   function create(type: string, payload: unknown, createOptions: CreateOptions = {}): CloudEvent {
@@ -243,9 +290,7 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     const version = createOptions.version ?? entry.latest;
     const definition = own(entry.versions, version);
     if (!definition) throw new UnknownEventError({ type, version });
-    const unsafe = findUnsafe(payload, options.maxDepth);
-    if (unsafe.length > 0) throw new EventValidationError({ type, version, issues: prefixIssues(unsafe, '/data') });
-    const data: unknown = structuredClone(payload);
+    const data = copyPayload(type, version, payload);
     if (!definition.validate(data)) {
       throw new EventValidationError({
         type,
@@ -260,26 +305,25 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     }
     const id = createOptions.id ?? randomUUID();
     const { causedBy } = createOptions;
-    const optional = {
-      subject: createOptions.subject,
-      traceparent: createOptions.traceparent,
-      tracestate: createOptions.tracestate,
-      causationid: causedBy?.id,
-      partitionkey: partitionKeyOf(definition, data),
-    };
-    return deepFreeze({
+    const event: Record<string, unknown> = {
       specversion: '1.0',
       id,
       source,
       type,
-      time: now().toISOString(),
+      time: isoNow(),
       datacontenttype: definition.contentType,
       dataschema: definition.dataschema,
       version,
       correlationid: createOptions.correlationId ?? causedBy?.correlationid ?? id,
-      ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-      data,
-    }) as CloudEvent;
+    };
+    if (createOptions.subject !== undefined) event.subject = createOptions.subject;
+    if (createOptions.traceparent !== undefined) event.traceparent = createOptions.traceparent;
+    if (createOptions.tracestate !== undefined) event.tracestate = createOptions.tracestate;
+    if (causedBy?.id !== undefined) event.causationid = causedBy.id;
+    const partitionkey = partitionKeyOf(definition, data);
+    if (partitionkey !== undefined) event.partitionkey = partitionkey;
+    event.data = data;
+    return Object.freeze(event) as unknown as CloudEvent;
   }
 
   function serialize(event: CloudEvent): Uint8Array {

@@ -8,24 +8,26 @@ import type { TransportMessage } from './transport/port.js';
 
 const encoder = new TextEncoder();
 
-/** Attributes whose canonical CloudEvents type is Integer; they travel as decimal strings. */
-const INTEGER_ATTRIBUTES: ReadonlySet<string> = new Set(['version']);
+/** The one attribute whose canonical CloudEvents type is Integer; it travels as a decimal string. */
+const INTEGER_ATTRIBUTE = 'version';
+const INTEGER = /^-?\d{1,9}$/;
+const JSON_MEDIA_TYPE = /[/+]json(;|$)/i;
 
 /** The transport message of an event: attributes as strings, `data` as JSON bytes, keyed by `partitionkey`. */
 export function toTransportMessage(event: CloudEvent, channel: string): TransportMessage {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event)) {
-    if (name === 'data' || name === 'datacontenttype' || value === undefined || value === null) continue;
+  for (const name of Object.keys(event)) {
+    if (name === 'data' || name === 'datacontenttype') continue;
+    const value = (event as unknown as Record<string, unknown>)[name];
+    if (value === undefined || value === null) continue;
     attributes[name] = typeof value === 'string' ? value : String(value);
   }
-  return {
-    channel,
-    ...(event.partitionkey !== undefined && { key: event.partitionkey }),
-    attributes,
-    contentType: event.datacontenttype ?? 'application/json',
-    headers: {},
-    body: encoder.encode(JSON.stringify(event.data)),
-  };
+  const contentType = event.datacontenttype ?? 'application/json';
+  const body = encoder.encode(JSON.stringify(event.data));
+  const key = event.partitionkey;
+  return key === undefined
+    ? { channel, attributes, contentType, headers: {}, body }
+    : { channel, key, attributes, contentType, headers: {}, body };
 }
 
 /** Limits of decoding untrusted bodies. */
@@ -51,18 +53,24 @@ export function fromTransportMessage(
     };
     return { issues: [issue] };
   }
-  const envelope: Record<string, unknown> = Object.create(null);
-  for (const [name, value] of Object.entries(attributes)) {
-    envelope[name] = INTEGER_ATTRIBUTES.has(name) && /^-?\d{1,9}$/.test(value) ? Number(value) : value;
+  const envelope: Record<string, unknown> = {};
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name]!;
+    if (name === '__proto__') {
+      // An own property, as every other name: the envelope check then reports it as an invalid attribute name.
+      Object.defineProperty(envelope, name, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      envelope[name] = name === INTEGER_ATTRIBUTE && INTEGER.test(value) ? Number(value) : value;
+    }
   }
   const contentType = message.contentType ?? 'application/json';
   envelope.datacontenttype = contentType;
-  if (/[/+]json(;|$)/i.test(contentType)) {
+  if (JSON_MEDIA_TYPE.test(contentType)) {
     const parsed = safeJsonParse(message.body, { maxBytes: options.maxBytes });
     if (parsed.issues) return { issues: parsed.issues.map((i) => ({ ...i, path: `/data${i.path}` })) };
     envelope.data = parsed.value;
   } else {
     envelope.data_base64 = Buffer.from(message.body).toString('base64');
   }
-  return { value: { ...envelope } };
+  return { value: envelope };
 }

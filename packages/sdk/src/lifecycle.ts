@@ -48,6 +48,11 @@ export type LifecycleListener = (event: LifecycleEvent) => void;
 export class Listeners {
   private readonly listeners = new Set<LifecycleListener>();
 
+  /** How many listeners there are: with none, callers skip building events (and timing them). */
+  get size(): number {
+    return this.listeners.size;
+  }
+
   on(listener: LifecycleListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

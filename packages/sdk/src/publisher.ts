@@ -57,28 +57,29 @@ export interface Publisher<M extends EventMapShape> {
 
 export function createPublisher<M extends EventMapShape = EventMap>(options: PublisherOptions<M>): Publisher<M> {
   const codec = (options.codec ?? humangov) as unknown as Codec<M>;
+  const { transport, source } = options;
   const listeners = new Listeners();
-  const inFlight = new Set<Promise<unknown>>();
+  // Publishes in flight, counted so `close()` can wait for them (a counter: no per-publish Set entry or closure).
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let drained: Promise<void> | undefined;
   let closed = false;
 
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    inFlight.add(promise);
-    const forget = () => inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  };
-
-  // The catalog's binding of a channel (topic, exchange) is provisioned once, before its first publish.
-  const provisioned = new Map<string, Promise<void>>();
+  // The catalog's binding of a channel (topic, exchange) is provisioned once, before its first publish; channels
+  // whose provisioning resolved are not awaited again.
+  const provisioning = new Map<string, Promise<void>>();
+  const provisioned = new Set<string>();
   const provision = (entry: MessageVersion): Promise<void> => {
-    const transport = options.transport;
     if (!isProvisioner(transport)) return Promise.resolve();
-    let done = provisioned.get(entry.channel);
+    let done = provisioning.get(entry.channel);
     if (!done) {
       const binding = { ...(entry.kafka && { kafka: entry.kafka }), ...(entry.amqp && { amqp: entry.amqp }) };
       done = transport.provision(new Map([[entry.channel, binding]]));
-      done.catch(() => provisioned.delete(entry.channel));
-      provisioned.set(entry.channel, done);
+      done.then(
+        () => provisioned.add(entry.channel),
+        () => provisioning.delete(entry.channel),
+      );
+      provisioning.set(entry.channel, done);
     }
     return done;
   };
@@ -88,14 +89,19 @@ export function createPublisher<M extends EventMapShape = EventMap>(options: Pub
     if (!entry) {
       throw new SdkError('HUMANGOV_UNKNOWN_CHANNEL', `no channel for ${event.type} v${String(event.version)}`, false);
     }
-    const started = performance.now();
+    const started = listeners.size > 0 ? performance.now() : 0;
+    inFlight++;
     try {
-      await provision(entry);
-      await options.transport.publish(toTransportMessage(event, entry.channel), publishOptions);
-      listeners.emit({ kind: 'published', event, channel: entry.channel, durationMs: performance.now() - started });
+      if (!provisioned.has(entry.channel)) await provision(entry);
+      await transport.publish(toTransportMessage(event, entry.channel), publishOptions);
+      if (listeners.size > 0) {
+        listeners.emit({ kind: 'published', event, channel: entry.channel, durationMs: performance.now() - started });
+      }
     } catch (error) {
       listeners.emit({ kind: 'publish-failed', type: event.type, channel: entry.channel, error });
       throw error;
+    } finally {
+      if (--inFlight === 0) idle?.();
     }
   }
 
@@ -106,12 +112,18 @@ export function createPublisher<M extends EventMapShape = EventMap>(options: Pub
       const entry = known?.versions[(publishOptions?.version ?? known.latest) as number];
       const { span, carrier } = startPublishSpan(type, entry?.channel ?? type);
       try {
+        // One fixed shape instead of spreading the caller's options: the options' own trace context wins.
         const event = codec.create(type, data, {
-          ...carrier,
-          ...publishOptions,
-          source: options.source,
+          version: publishOptions?.version,
+          id: publishOptions?.id,
+          subject: publishOptions?.subject,
+          correlationId: publishOptions?.correlationId,
+          causedBy: publishOptions?.causedBy,
+          traceparent: publishOptions?.traceparent ?? carrier?.traceparent,
+          tracestate: publishOptions?.tracestate ?? carrier?.tracestate,
+          source,
         } as CreateOptions<never>);
-        await track(send(event, publishOptions));
+        await send(event, publishOptions);
         endSpan(span);
         return event as EventOf<M, typeof type, NonNullable<typeof publishOptions>['version'] & number>;
       } catch (error) {
@@ -125,12 +137,16 @@ export function createPublisher<M extends EventMapShape = EventMap>(options: Pub
       if (checked.issues) {
         throw new EventValidationError({ type: String((event as { type?: unknown }).type), issues: checked.issues });
       }
-      await track(send(checked.value as CloudEvent, publishOptions));
+      await send(checked.value as CloudEvent, publishOptions);
     },
     onEvent: (listener) => listeners.on(listener),
     async close() {
       closed = true;
-      await Promise.allSettled([...inFlight]);
+      if (inFlight === 0) return;
+      drained ??= new Promise<void>((resolve) => {
+        idle = resolve;
+      });
+      await drained;
     },
   } as Publisher<M>;
 }

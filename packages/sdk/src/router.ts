@@ -101,6 +101,9 @@ export interface Router<M extends EventMapShape> {
   close(): Promise<void>;
 }
 
+/** A route's handler as the pipeline calls it: the user's own, or the composed middleware chain. */
+type ComposedHandler = (event: CloudEvent, context: HandlerContext) => Promise<void> | void;
+
 interface Route {
   readonly version: number;
   readonly concurrency: number;
@@ -154,20 +157,28 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
   }
 
   function pipeline(): (message: ReceivedMessage) => Promise<void> {
-    const composed = new Map<string, AnyHandler>();
+    // Per type: the version handlers want and the composed chain, resolved with one lookup per message. A route
+    // without middleware or recoverability calls the handler itself (no extra async layer per message).
+    const composed = new Map<string, { readonly version: number; readonly handler: ComposedHandler }>();
     for (const [type, route] of routes) {
-      const inner: AnyHandler = async (event, context) => route.handler(event, context);
-      const chain = middleware.reduceRight((next, mw) => mw(next), inner);
-      // Per-handler recoverability is outermost: its retries run the whole chain again.
-      composed.set(type, route.recoverability ? recoverability(route.recoverability)(chain) : chain);
+      let handler: ComposedHandler = route.handler;
+      if (middleware.length > 0 || route.recoverability) {
+        const inner: AnyHandler = async (event, context) => route.handler(event, context);
+        const chain = middleware.reduceRight((next, mw) => mw(next), inner);
+        // Per-handler recoverability is outermost: its retries run the whole chain again.
+        handler = route.recoverability ? recoverability(route.recoverability)(chain) : chain;
+      }
+      composed.set(type, { version: route.version, handler });
     }
     return async (message) => {
-      listeners.emit({
-        kind: 'received',
-        channel: message.channel,
-        ...(message.partition !== undefined && { partition: message.partition }),
-        ...(message.offset !== undefined && { offset: message.offset }),
-      });
+      if (listeners.size > 0) {
+        listeners.emit({
+          kind: 'received',
+          channel: message.channel,
+          ...(message.partition !== undefined && { partition: message.partition }),
+          ...(message.offset !== undefined && { offset: message.offset }),
+        });
+      }
       const decoded = fromTransportMessage(message, { maxBytes: options.maxBytes });
       if (decoded.issues) return deadLetters.reject(message, 'undecodable', decoded.issues);
       const checked = codec.validateOwned(decoded.value);
@@ -178,9 +189,8 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         return deadLetters.reject(message, unknown ? 'unknown-type' : 'invalid', checked.issues);
       }
       const event = checked.value as CloudEvent;
-      const route = routes.get(event.type);
-      const handler = composed.get(event.type);
-      if (!route || !handler) {
+      const route = composed.get(event.type);
+      if (!route) {
         listeners.emit({ kind: 'ignored', event, reason: `group ${options.group} has no handler for ${event.type}` });
         return settle(message.ack());
       }
@@ -197,11 +207,11 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         if (upcast.issues) return deadLetters.reject(message, 'upcast-failed', upcast.issues);
         target = upcast.value as CloudEvent;
       }
-      const started = performance.now();
+      const started = listeners.size > 0 ? performance.now() : 0;
       const attempt = deliveryAttemptOf(message);
       const context: HandlerContext = { message, attempt };
       try {
-        await withProcessSpan(target, () => handler(target, context));
+        await withProcessSpan(target, route.handler, context);
       } catch (error) {
         listeners.emit({ kind: 'failed', event: target, error, attempt });
         if (isDeadLetterRequest(error)) return deadLetters.fail(message, target, error.cause, attempt);
@@ -209,7 +219,9 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
         return message.nack();
       }
       failures.forget(message);
-      listeners.emit({ kind: 'handled', event: target, durationMs: performance.now() - started });
+      if (listeners.size > 0) {
+        listeners.emit({ kind: 'handled', event: target, durationMs: performance.now() - started });
+      }
       return settle(message.ack());
     };
   }

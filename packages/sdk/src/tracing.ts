@@ -2,12 +2,48 @@
  * W3C trace context through `@opentelemetry/api` only (no SDK dependency): with no OpenTelemetry SDK registered
  * every call here is a cheap no-op. The `traceparent`/`tracestate` CloudEvents extensions carry the context.
  */
-import { type Context, context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  isSpanContextValid,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 
-const tracer = () => trace.getTracer('@humangov/sdk');
+// One tracer per registered provider: `trace.getTracer` would build a new proxy tracer per call while no SDK is
+// registered. `trace.disable()` replaces the global provider object, so a new registration is picked up.
+let tracerProvider: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (provider !== tracerProvider || !cachedTracer) {
+    tracerProvider = provider;
+    cachedTracer = provider.getTracer('@humangov/sdk');
+  }
+  return cachedTracer;
+}
+
+/**
+ * `ctx` with `span` as its active span. A span with an invalid context (no-op tracer, no parent) adds nothing that
+ * a propagator or a child span could use, so `ctx` itself is returned and no context object is built per message.
+ */
+function withSpan(ctx: Context, span: Span): Context {
+  return isSpanContextValid(span.spanContext()) ? trace.setSpan(ctx, span) : ctx;
+}
+
+/** What a publish span gives the event: its trace headers (none when nothing was injected). */
+export interface PublishSpan {
+  readonly span: Span;
+  readonly carrier: { traceparent?: string; tracestate?: string };
+}
 
 /** Starts a producer span and returns it with the trace headers to put on the event. */
-export function startPublishSpan(type: string, channel: string): { span: Span; carrier: Record<string, string> } {
+export function startPublishSpan(type: string, channel: string): PublishSpan {
   const span = tracer().startSpan(`publish ${type}`, {
     kind: SpanKind.PRODUCER,
     attributes: {
@@ -17,32 +53,44 @@ export function startPublishSpan(type: string, channel: string): { span: Span; c
     },
   });
   const carrier: Record<string, string> = {};
-  propagation.inject(trace.setSpan(context.active(), span), carrier);
+  propagation.inject(withSpan(context.active(), span), carrier);
   return { span, carrier };
 }
 
-/** Runs `fn` in a consumer span whose parent is the trace context the event carries. */
-export async function withProcessSpan<T>(
-  event: { readonly type: string; readonly id: string; readonly traceparent?: string; readonly tracestate?: string },
-  fn: () => Promise<T>,
+/** Runs `fn(event, arg)` in a consumer span whose parent is the trace context the event carries. */
+export async function withProcessSpan<E extends ProcessedEvent, A, T>(
+  event: E,
+  fn: (event: E, arg: A) => Promise<T> | T,
+  arg: A,
 ): Promise<T> {
-  const carrier: Record<string, string> = {};
-  if (event.traceparent) carrier.traceparent = event.traceparent;
-  if (event.tracestate) carrier.tracestate = event.tracestate;
-  const parent: Context = propagation.extract(context.active(), carrier);
+  let parent: Context = context.active();
+  if (event.traceparent || event.tracestate) {
+    const carrier: Record<string, string> = {};
+    if (event.traceparent) carrier.traceparent = event.traceparent;
+    if (event.tracestate) carrier.tracestate = event.tracestate;
+    parent = propagation.extract(parent, carrier);
+  }
   const span = tracer().startSpan(
     `process ${event.type}`,
     { kind: SpanKind.CONSUMER, attributes: { 'messaging.operation': 'process', 'cloudevents.event_id': event.id } },
     parent,
   );
   try {
-    return await context.with(trace.setSpan(parent, span), fn);
+    return await context.with(withSpan(parent, span), fn, undefined, event, arg);
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     throw error;
   } finally {
     span.end();
   }
+}
+
+/** The attributes of an event that tracing reads. */
+export interface ProcessedEvent {
+  readonly type: string;
+  readonly id: string;
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 export function endSpan(span: Span, error?: unknown): void {
