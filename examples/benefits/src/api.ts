@@ -162,7 +162,7 @@ export function benefitsApi(app: HttpApp, deps: ApiDeps): HttpApp {
         if (seen.value.fingerprint !== digest) throw reusedKey();
         return { replayed: true, app: await loadApplication(db, tx, id) };
       }
-      const found = await db.records.get<ApplicationRecord>(kinds.application, id, tx);
+      const found = await db.records.get<ApplicationRecord>(kinds.application, id, tx, { forUpdate: true });
       if (!found) throw notFound('application');
       const current = found.value;
       if (!withdrawable.includes(current.status)) {

@@ -15,8 +15,9 @@ export type BenefitsOutbox = Outbox<EventMap, Tx>;
 
 export const nowIso = (): string => new Date().toISOString();
 
+/** The application, locked until `tx` ends (PostgreSQL), for a read-modify-write. */
 export async function loadApplication(db: ServiceDatabase, tx: Tx, id: string): Promise<ApplicationRecord> {
-  const found = await db.records.get<ApplicationRecord>(kinds.application, id, tx);
+  const found = await db.records.get<ApplicationRecord>(kinds.application, id, tx, { forUpdate: true });
   if (!found) throw new ApplicationMissingError(id);
   return found.value;
 }

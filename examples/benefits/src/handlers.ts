@@ -84,7 +84,7 @@ export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
     entry: { event_type: string; step: SagaStepName; status?: ApplicationStatus },
     reply?: { key: string; value: Reply },
   ): Promise<void> {
-    const found = await db.records.get<ApplicationRecord>(kinds.application, applicationId, tx);
+    const found = await db.records.get<ApplicationRecord>(kinds.application, applicationId, tx, { forUpdate: true });
     if (!found) return;
     await saveApplication(db, tx, withEvent(found.value, entry, nowIso()));
     if (reply) {
@@ -122,7 +122,9 @@ export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
     'payment.scheduled': dedupe.handler(async (event, { tx }) => {
       const award = await awardOf(tx, event.data.award_id);
       if (!award) return;
-      const app = await db.records.get<ApplicationRecord>(kinds.application, award.application_id, tx);
+      const app = await db.records.get<ApplicationRecord>(kinds.application, award.application_id, tx, {
+        forUpdate: true,
+      });
       const status = app?.value.status === 'approved' ? 'awaiting-payment' : undefined;
       await note(tx, event.id, award.application_id, {
         event_type: 'payment.scheduled',
@@ -135,7 +137,9 @@ export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
       const award = await awardOf(tx, event.data.award_id);
       if (!award) return;
       // A disbursement after the step timed out changes no status: the saga already turned back.
-      const app = await db.records.get<ApplicationRecord>(kinds.application, award.application_id, tx);
+      const app = await db.records.get<ApplicationRecord>(kinds.application, award.application_id, tx, {
+        forUpdate: true,
+      });
       const waiting = app?.value.status === 'approved' || app?.value.status === 'awaiting-payment';
       await note(
         tx,

@@ -28,7 +28,7 @@ const failures: readonly SagaTransition['kind'][] = ['step-failed', 'step-timed-
 async function onApplication(db: ServiceDatabase, outbox: BenefitsOutbox, tx: Tx, t: SagaTransition): Promise<void> {
   const status = t.to.status;
   if (status !== 'compensating' && status !== 'failed' && status !== 'compensation-failed') return;
-  const found = await db.records.get<ApplicationRecord>(kinds.application, t.sagaId, tx);
+  const found = await db.records.get<ApplicationRecord>(kinds.application, t.sagaId, tx, { forUpdate: true });
   if (!found || settled.includes(found.value.status)) return;
   let app = found.value;
   if (failures.includes(t.kind)) {

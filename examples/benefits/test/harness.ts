@@ -17,6 +17,7 @@ import {
 } from '@humangov/sdk';
 import {
   createTransport,
+  type DatabaseConfig,
   issueToken,
   openDatabase,
   type ServiceContext,
@@ -52,7 +53,7 @@ export interface Harness {
   release(): Promise<void>;
   /** Closes the service, its transport and its database connection, as a crash would leave them. */
   down(): Promise<void>;
-  /** Starts a new service on the same SQLite file and broker. */
+  /** Starts a new service on the same database and broker. */
   up(options?: BenefitsOptions): Promise<void>;
   /** `down()`, then `up()`. */
   restart(options?: BenefitsOptions): Promise<void>;
@@ -64,7 +65,15 @@ export interface Tap {
   current: PublisherPort | undefined;
 }
 
-export async function startHarness(options: BenefitsOptions = {}, tap?: Tap): Promise<Harness> {
+export interface HarnessOptions {
+  /** Also publish the service's messages here. @default none */
+  readonly tap?: Tap;
+  /** @default a SQLite file in a new temporary folder */
+  readonly database?: DatabaseConfig;
+}
+
+export async function startHarness(options: BenefitsOptions = {}, extra: HarnessOptions = {}): Promise<Harness> {
+  const { tap } = extra;
   const dir = mkdtempSync(join(tmpdir(), 'benefits-'));
   const file = join(dir, 'benefits.db');
   const broker = createMemoryBroker();
@@ -193,7 +202,7 @@ export async function startHarness(options: BenefitsOptions = {}, tap?: Tap): Pr
 
   let transport: Transport;
   const boot = async (opts: BenefitsOptions) => {
-    const db = await openDatabase({ kind: 'sqlite', file });
+    const db = await openDatabase(extra.database ?? { kind: 'sqlite', file });
     const inner = createTransport({ kind: 'memory', broker }, 'benefits');
     transport = tap
       ? {

@@ -33,7 +33,7 @@ let h: Harness;
 const tap: Tap = { current: undefined };
 let scenario: Scenario = 'approved';
 beforeAll(async () => {
-  h = await startHarness({}, tap);
+  h = await startHarness({}, { tap });
 });
 afterAll(async () => {
   await h.close();

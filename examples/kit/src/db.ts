@@ -34,7 +34,17 @@ export interface StoredRecord<T> {
 
 /** The service's own documents. Reads without `tx` see committed data. */
 export interface Records {
-  get<T>(kind: string, id: string, tx?: Tx): Promise<StoredRecord<T> | undefined>;
+  /**
+   * `forUpdate` (with `tx`): on PostgreSQL, locks the row until `tx` ends (`SELECT ... FOR UPDATE`), so a
+   * read-modify-write of one record by concurrent transactions loses no update; SQLite transactions already run
+   * one at a time. @default false
+   */
+  get<T>(
+    kind: string,
+    id: string,
+    tx?: Tx,
+    options?: { readonly forUpdate?: boolean },
+  ): Promise<StoredRecord<T> | undefined>;
   /** Inserts or replaces; resolves with the new version. */
   put<T>(tx: Tx, kind: string, id: string, value: T): Promise<number>;
   /** Every record of `kind`, in id order (ids are chosen so that order means something, e.g. zero-padded). */
@@ -131,9 +141,10 @@ async function openPostgres(url: string, prefix: string): Promise<ServiceDatabas
     outbox: store.outbox as unknown as OutboxStore<Tx>,
     inbox: store.inbox as unknown as InboxStore<Tx>,
     records: {
-      async get<T>(kind: string, id: string, tx?: Tx) {
+      async get<T>(kind: string, id: string, tx?: Tx, options?: { readonly forUpdate?: boolean }) {
+        const lock = tx && options?.forUpdate ? ' FOR UPDATE' : '';
         const result = await client(tx).query<Row>(
-          `SELECT id, value, version FROM ${table} WHERE kind = $1 AND id = $2`,
+          `SELECT id, value, version FROM ${table} WHERE kind = $1 AND id = $2${lock}`,
           [kind, id],
         );
         return result.rows[0] && toRecord<T>(result.rows[0]);
