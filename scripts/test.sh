@@ -44,6 +44,9 @@ done
 step "check-imports tests (node --test --test-reporter=spec scripts/)" node --test scripts/
 step "check-imports" node scripts/check-imports.mjs
 step "check-packages" node scripts/check-packages.mjs
+# deploy/ (Kubernetes manifests, docker-compose.yml, Dockerfile): schemas and linters, no Docker or cluster; the
+# checkers are installed once into ~/.cache/humangov/deploy-check (deploy/README.md).
+step "check-deploy" node scripts/check-deploy.mjs
 step "humangov generate --check" node packages/cli/dist/bin.js generate --check
 # Breaking-change gate (packages/cli README "diff"): specs now vs HUMANGOV_DIFF_BASE (default HEAD~1). Skipped only
 # when that ref does not exist (first commit, shallow clone); any other problem fails the step.
