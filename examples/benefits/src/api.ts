@@ -4,14 +4,15 @@
  *
  * Idempotency-Key: a key is scoped to the caller (token subject) and the operation. The same key with the same
  * body answers as the first request did (same status, same application, current state, `Idempotent-Replayed:
- * true`); the same key with another body is a 409. The key is stored in the transaction that acts on it.
+ * true`); the same key with another body is a 409. The key is stored in the transaction that acts on it, and
+ * the application id is derived from (caller, key), so even two retries racing on PostgreSQL make one application.
  *
  * Withdrawal stops a running saga without failing it: the application becomes `withdrawn` (with
  * `benefit.application-withdrawn`) in one transaction, a step waiting for eligibility is woken and sees it, and
  * every later step passes through, so the saga completes and nothing more is sent. Only undecided applications
  * (submitted, checking eligibility, calculating the entitlement) can be withdrawn; others get 409.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type HttpApp, ProblemError, type ServiceDatabase, type StoredRecord, uuidFrom } from '@humangov-examples/kit';
 import { type BenefitsOutbox, loadApplication, nowIso, saveApplication } from './effects.js';
 import type { ApplicationView } from './model.js';
@@ -62,6 +63,8 @@ const conflict = (detail: string) =>
     type: 'https://problems.humangov.example/conflict',
   });
 const reusedKey = () => conflict('The Idempotency-Key was already used with a different request body.');
+/** Thrown to roll back a submission that lost the race for its Idempotency-Key (see POST /applications). */
+const lostRace = new Error('Idempotency-Key taken by a concurrent request');
 
 /** A stable digest of a JSON value (object keys sorted). */
 function fingerprint(value: unknown): string {
@@ -91,45 +94,54 @@ export function benefitsApi(app: HttpApp, deps: ApiDeps): HttpApp {
     const normalized = { ...body, channel: body.channel ?? 'online' };
     const digest = fingerprint(normalized);
     const keyId = `submit:${request.principal.subject}:${key}`;
-    const outcome = await db.transaction(async (tx) => {
-      const seen = await db.records.get<IdempotencyRecord>(kinds.idempotency, keyId, tx);
-      if (seen) {
-        if (seen.value.fingerprint !== digest) throw reusedKey();
-        return { replayed: true, app: await loadApplication(db, tx, seen.value.application_id) };
-      }
-      const id = randomUUID();
-      const now = nowIso();
-      const submitted: ApplicationRecord = {
-        application_id: id,
-        citizen_id: normalized.citizen_id,
-        benefit_type: normalized.benefit_type,
-        channel: normalized.channel,
-        ...(normalized.evidence_document_ids && { evidence_document_ids: normalized.evidence_document_ids }),
-        status: 'submitted',
-        submitted_at: now,
-        updated_at: now,
-        check_id: uuidFrom(`eligibility-check:${id}`),
-        effects: [],
-        history: [],
-      };
-      const stored = withEvent(submitted, { event_type: 'benefit.application-submitted', step: 'submission' }, now);
-      await outbox.add(
-        tx,
-        'benefit.application-submitted',
-        {
+    const submitOnce = () =>
+      db.transaction(async (tx) => {
+        const seen = await db.records.get<IdempotencyRecord>(kinds.idempotency, keyId, tx);
+        if (seen) {
+          if (seen.value.fingerprint !== digest) throw reusedKey();
+          return { replayed: true, app: await loadApplication(db, tx, seen.value.application_id) };
+        }
+        const id = uuidFrom(`application:${keyId}`);
+        // The key first: a request with the same key racing this one (PostgreSQL) waits here for our commit, then
+        // finds the key taken (version 2), rolls back and answers as a retry would.
+        if ((await db.records.put(tx, kinds.idempotency, keyId, { fingerprint: digest, application_id: id })) > 1) {
+          throw lostRace;
+        }
+        const now = nowIso();
+        const submitted: ApplicationRecord = {
           application_id: id,
-          citizen_id: stored.citizen_id,
-          benefit_type: stored.benefit_type,
-          channel: stored.channel,
-          ...(stored.evidence_document_ids && { evidence_document_ids: [...stored.evidence_document_ids] }),
+          citizen_id: normalized.citizen_id,
+          benefit_type: normalized.benefit_type,
+          channel: normalized.channel,
+          ...(normalized.evidence_document_ids && { evidence_document_ids: normalized.evidence_document_ids }),
+          status: 'submitted',
           submitted_at: now,
-        },
-        { id: uuidFrom(`benefit.application-submitted:${id}`), correlationId: id },
-      );
-      await saveApplication(db, tx, stored);
-      await db.records.put(tx, kinds.byCitizen(stored.citizen_id), citizenIndexId(now, id), { application_id: id });
-      await db.records.put(tx, kinds.idempotency, keyId, { fingerprint: digest, application_id: id });
-      return { replayed: false, app: stored };
+          updated_at: now,
+          check_id: uuidFrom(`eligibility-check:${id}`),
+          effects: [],
+          history: [],
+        };
+        const stored = withEvent(submitted, { event_type: 'benefit.application-submitted', step: 'submission' }, now);
+        await outbox.add(
+          tx,
+          'benefit.application-submitted',
+          {
+            application_id: id,
+            citizen_id: stored.citizen_id,
+            benefit_type: stored.benefit_type,
+            channel: stored.channel,
+            ...(stored.evidence_document_ids && { evidence_document_ids: [...stored.evidence_document_ids] }),
+            submitted_at: now,
+          },
+          { id: uuidFrom(`benefit.application-submitted:${id}`), correlationId: id },
+        );
+        await saveApplication(db, tx, stored);
+        await db.records.put(tx, kinds.byCitizen(stored.citizen_id), citizenIndexId(now, id), { application_id: id });
+        return { replayed: false, app: stored };
+      });
+    const outcome = await submitOnce().catch((error: unknown) => {
+      if (error === lostRace) return submitOnce();
+      throw error;
     });
     await deps.startSaga(outcome.app.application_id);
     const current = (await getApplication(outcome.app.application_id)) ?? outcome.app;
@@ -157,14 +169,15 @@ export function benefitsApi(app: HttpApp, deps: ApiDeps): HttpApp {
     const digest = fingerprint({ application_id: id, ...body });
     const keyId = `withdraw:${request.principal.subject}:${key}`;
     const outcome = await db.transaction(async (tx) => {
-      const seen = await db.records.get<IdempotencyRecord>(kinds.idempotency, keyId, tx);
-      if (seen) {
-        if (seen.value.fingerprint !== digest) throw reusedKey();
-        return { replayed: true, app: await loadApplication(db, tx, id) };
-      }
+      // The application's lock first: a racing withdrawal with the same key then sees this one's key.
       const found = await db.records.get<ApplicationRecord>(kinds.application, id, tx, { forUpdate: true });
       if (!found) throw notFound('application');
       const current = found.value;
+      const seen = await db.records.get<IdempotencyRecord>(kinds.idempotency, keyId, tx);
+      if (seen) {
+        if (seen.value.fingerprint !== digest) throw reusedKey();
+        return { replayed: true, app: current };
+      }
       if (!withdrawable.includes(current.status)) {
         throw conflict(`The application is ${current.status}: only undecided applications can be withdrawn.`);
       }

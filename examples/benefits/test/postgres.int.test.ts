@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, eventsOf, eventually, type Harness, startHarness, statusOf, submit } from './harness.js';
+import { application, call, eventsOf, eventually, type Harness, startHarness, statusOf, submit } from './harness.js';
 
 const url = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
 // One fixed set of tables (the suite cannot drop them); every run adds new applications.
@@ -44,6 +44,19 @@ describe('benefits on PostgreSQL', () => {
       () => eventsOf(h, failed.application_id).find((e) => e.type === 'notification.requested'),
       'the failure letter',
     );
+  });
+
+  it('two racing retries of one submission (same Idempotency-Key) make one application', async () => {
+    const key = randomUUID();
+    const body = application();
+    const replies = await Promise.all(
+      Array.from({ length: 3 }, () => call(h.service, 'POST', '/applications', { body, key })),
+    );
+    expect(replies.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(new Set(replies.map((r) => r.body.application_id)).size).toBe(1);
+    await statusOf(h, replies[0]!.body.application_id, 'paid');
+    const mine = await call(h.service, 'GET', `/citizens/${body.citizen_id}/applications`);
+    expect(mine.body.items).toHaveLength(1);
   });
 
   it('resumes after a restart on the same database', async () => {
