@@ -55,6 +55,8 @@ export interface Harness {
   down(): Promise<void>;
   /** Starts a new service on the same database and broker. */
   up(options?: BenefitsOptions): Promise<void>;
+  /** A second process of the service on the same database and broker (same consumer group). */
+  another(options?: BenefitsOptions): Promise<{ service: BenefitsService; close(): Promise<void> }>;
   /** `down()`, then `up()`. */
   restart(options?: BenefitsOptions): Promise<void>;
   close(): Promise<void>;
@@ -242,6 +244,19 @@ export async function startHarness(options: BenefitsOptions = {}, extra: Harness
       harness.service = again.service;
       harness.db = again.db;
       running = true;
+    },
+    async another(next = options) {
+      const db = await openDatabase(extra.database ?? { kind: 'sqlite', file });
+      const own = createTransport({ kind: 'memory', broker }, 'benefits-2');
+      const service = await startBenefits({ transport: own, db, log: () => {}, tokenSecret: SECRET }, next);
+      return {
+        service,
+        async close() {
+          await service.close();
+          await own.close();
+          await db.close();
+        },
+      };
     },
     async restart(next = options) {
       await harness.down();

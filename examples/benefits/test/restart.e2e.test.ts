@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, eventsOf, eventually, type Harness, startHarness, statusOf, submit } from './harness.js';
+import { application, call, eventsOf, eventually, type Harness, startHarness, statusOf, submit } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -70,5 +70,28 @@ describe('restart', () => {
     expect(done.history.map((e: { event_type: string }) => e.event_type)).toContain('eligibility.determined');
     await eventually(() => eventsOf(h, id).find((e) => e.type === 'notification.requested'), 'the letter');
     expect(count(h, id, 'eligibility.check-requested')).toEqual({ events: 1, ids: 1 });
+  });
+
+  it('two processes share the work: a reply handled by one completes a step waiting in the other', async () => {
+    h = await startHarness();
+    const second = await h.another({ replyPollMs: 20 });
+    try {
+      // Both routers are members of the 'benefits' group: replies go to either, sagas run where submitted.
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const reply = await call(i % 2 === 0 ? h.service : second.service, 'POST', '/applications', {
+          body: application(),
+          key: randomUUID(),
+        });
+        ids.push(reply.body.application_id);
+      }
+      for (const id of ids) await statusOf(h, id, 'paid');
+      for (const id of ids) {
+        await eventually(() => (count(h, id, 'notification.requested').events ? true : undefined), 'the letter');
+        expect(count(h, id, 'benefit.application-approved')).toEqual({ events: 1, ids: 1 });
+      }
+    } finally {
+      await second.close();
+    }
   });
 });
