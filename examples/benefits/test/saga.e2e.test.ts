@@ -198,6 +198,26 @@ describe('benefit application saga', () => {
     expect((await call(h.service, 'GET', `/awards/${done.award_id}`)).body.status).toBe('revoked');
   });
 
+  it('an eligibility check that is never answered times out: nothing to undo, the application fails, the citizen is told', async () => {
+    h = await startHarness({ stepTimeoutMs: 1_000 });
+    const citizen = randomUUID();
+    h.eligibility.set(citizen, 'silent');
+    const { application_id: id } = await submit(h, citizen);
+    const done = await statusOf(h, id, 'failed');
+    expect(done.history.map((e: { event_type: string; step: string }) => `${e.event_type}/${e.step}`)).toEqual([
+      'benefit.application-submitted/submission',
+      'eligibility.check-requested/eligibility-check',
+      'benefit.saga-transitioned/eligibility-check',
+      'notification.requested/notification',
+    ]);
+    expect(done).not.toHaveProperty('award_id');
+    const transitions = await eventually(() => {
+      const t = transitionsOf(h, id);
+      return t.length === 2 ? t : undefined;
+    }, 'two saga transitions');
+    expect(transitions[1]!.data).toMatchObject({ kind: 'step-timed-out', to: { status: 'failed' } });
+  });
+
   it('shows a running saga: its step, deadline and history so far', async () => {
     h = await startHarness();
     const citizen = randomUUID();
