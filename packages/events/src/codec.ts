@@ -13,7 +13,7 @@ import type {
 import { deepFreeze, frozenCopy, NOT_PLAIN } from './deep-freeze.js';
 import { CLOUDEVENTS_JSON_CONTENT_TYPE, type CloudEvent, checkEnvelope, isJsonContentType } from './envelope.js';
 import { EventValidationError, InvalidOptionsError, UnknownEventError, UpcastError } from './errors.js';
-import { type Issue, issuesFromValidator, prefixIssues, type Result, readPointer } from './issue.js';
+import { type Issue, issuesFromValidator, prefixIssues, type Result } from './issue.js';
 import { DEFAULT_MAX_DEPTH, findUnsafe, type SafeJsonOptions, safeJsonParse } from './safe-json.js';
 import type { AnyEventOf, EventOf, Upcasters, UpcasterTable } from './upcast.js';
 
@@ -52,7 +52,7 @@ export interface CreateOptions<V extends number = number> {
 }
 
 /** Options of `parse`; each overrides the codec's option of the same name for one call. */
-export type ParseOptions = SafeJsonOptions;
+export type ParseOptions = Pick<SafeJsonOptions, 'maxBytes' | 'maxDepth'>;
 
 /** Creates, serializes, parses, validates and upcasts the events of one catalog. Stateless; safe to share. */
 export interface Codec<M extends EventMapShape> {
@@ -111,9 +111,33 @@ function fail(path: string, message: string, code: Issue['code']): { issues: Iss
   return { issues: [{ path, message, code }] };
 }
 
+// Reference tokens of each partition-key pointer, split once (the catalog has a few dozen).
+const pointerTokens = new Map<string, readonly string[]>();
+
+/** `readPointer` with the pointer's tokens split once per pointer. */
+function readKey(data: unknown, pointer: string): unknown {
+  let tokens = pointerTokens.get(pointer);
+  if (!tokens) {
+    tokens =
+      pointer === ''
+        ? []
+        : pointer
+            .slice(1)
+            .split('/')
+            .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+    pointerTokens.set(pointer, tokens);
+  }
+  let current = data;
+  for (const token of tokens) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, token)) return undefined;
+    current = (current as Record<string, unknown>)[token];
+  }
+  return current;
+}
+
 function partitionKeyOf(version: MessageVersion, data: unknown): string | undefined {
   if (version.partitionKey === undefined) return undefined;
-  const key = readPointer(data, version.partitionKey);
+  const key = readKey(data, version.partitionKey);
   if (typeof key === 'string') return key;
   return typeof key === 'number' || typeof key === 'boolean' ? String(key) : undefined;
 }
@@ -125,9 +149,11 @@ function partitionKeyOf(version: MessageVersion, data: unknown): string | undefi
 export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, options: CodecOptions<M> = {}): Codec<M> {
   const upcasters = (options.upcasters ?? {}) as UpcasterTable;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  // Data the codec parses is its own: frozen in the walk that checks it.
   const limits = (override?: ParseOptions): SafeJsonOptions => ({
     maxBytes: override?.maxBytes ?? options.maxBytes,
     maxDepth: override?.maxDepth ?? options.maxDepth,
+    freeze: true,
   });
   const clock = options.now;
   // The default clock formats one timestamp per millisecond, not one per event.
@@ -159,8 +185,8 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
   }
 
   /**
-   * Checks an event object the codec owns (fresh from `JSON.parse` or a copy; no one else holds it) and builds the
-   * frozen, normalized event from it. `data` is frozen in place (a no-op when it already is).
+   * Checks an event object the codec owns (fresh from `JSON.parse`, a copy, or handed over; no one else holds it)
+   * and turns it, in place, into the frozen, normalized event. `data` is frozen too (a no-op when it already is).
    */
   function check(record: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
     const issues = checkEnvelope(record);
@@ -190,13 +216,10 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
     }
     if (!definition.validate(data)) return { issues: issuesFromValidator(definition.validate.errors, '/data') };
 
-    // Attributes in their order, nulls dropped (absent, JSON format 1.0.2 §2.4); defaults appended; data last.
-    const event: Record<string, unknown> = {};
-    for (const name of Object.keys(attributes)) {
-      if (name === 'data' || name === 'data_base64') continue;
-      const value = attributes[name];
-      if (value !== null) event[name] = value;
-    }
+    // Normalized in place (the record is the codec's own): nulls dropped (absent, JSON format 1.0.2 §2.4),
+    // defaults filled in, data decoded from data_base64.
+    const event = attributes;
+    for (const name of Object.keys(event)) if (event[name] === null) delete event[name];
     if (event.time === undefined) event.time = isoNow();
     if (event.datacontenttype === undefined) event.datacontenttype = 'application/json';
     if (event.dataschema === undefined) event.dataschema = definition.dataschema;
@@ -207,6 +230,7 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
       if (key !== undefined) event.partitionkey = key;
       else delete event.partitionkey;
     }
+    if (base64 !== undefined) delete event.data_base64;
     event.data = deepFreeze(data);
     return { value: Object.freeze(event) as unknown as CloudEvent };
   }
@@ -214,7 +238,7 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
   function validate(event: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
     const depth = limits(parseOptions).maxDepth ?? DEFAULT_MAX_DEPTH;
     // Plain data: checked, copied and frozen in one walk. Anything else: reported, or copied by structuredClone.
-    const copied = frozenCopy(event, depth);
+    const copied = frozenCopy(event, depth, { root: false });
     if (copied !== NOT_PLAIN) return check(copied, parseOptions);
     const unsafe = findUnsafe(event, depth);
     if (unsafe.length > 0) return { issues: unsafe };
@@ -337,7 +361,8 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
 
   function parse(input: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
     if (!(input instanceof Uint8Array) && typeof input !== 'string') return validate(input, parseOptions);
-    const json = safeJsonParse(input, limits(parseOptions));
+    // Not frozen while parsing: `check` normalizes the envelope in place, then freezes it and its data.
+    const json = safeJsonParse(input, { ...limits(parseOptions), freeze: false });
     return json.issues ? json : check(json.value, parseOptions);
   }
 

@@ -23,6 +23,12 @@ describe('frozenCopy', () => {
     expect(copy.list).toHaveLength(3);
   });
 
+  it('can leave the root copy mutable for its new owner', () => {
+    const copy = frozenCopy({ a: { b: 1 } }, 100, { root: false }) as { a: object; c?: number };
+    expect(Object.isFrozen(copy)).toBe(false);
+    expect(Object.isFrozen(copy.a)).toBe(true);
+  });
+
   it('copies a shared object once per reference, like JSON', () => {
     const shared = { a: 1 };
     const copy = frozenCopy({ x: shared, y: [shared] }, 100) as { x: object; y: object[] };

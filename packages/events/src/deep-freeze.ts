@@ -28,12 +28,18 @@ export const NOT_PLAIN: unique symbol = Symbol('not plain data');
  * exotic values (`findUnsafe`, `structuredClone`). The input is never modified. Shared references are copied once
  * per reference (as JSON would). Not exported from the package.
  */
-export function frozenCopy(value: unknown, maxDepth: number): unknown {
-  return copy(value, 0, maxDepth, []);
+export function frozenCopy(value: unknown, maxDepth: number, options: FrozenCopyOptions = {}): unknown {
+  return copy(value, 0, maxDepth, [], options.root !== false);
+}
+
+/** Options of {@link frozenCopy}. */
+export interface FrozenCopyOptions {
+  /** Freeze the copy of the root too; `false` leaves the root copy mutable for its new owner. @default true */
+  readonly root?: boolean;
 }
 
 // Recursive, bounded by `maxDepth`; `ancestors` is the path from the root (short, so `includes` beats a Set).
-function copy(value: unknown, depth: number, maxDepth: number, ancestors: object[]): unknown {
+function copy(value: unknown, depth: number, maxDepth: number, ancestors: object[], freeze = true): unknown {
   if (typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? NOT_PLAIN : value;
   }
@@ -61,5 +67,5 @@ function copy(value: unknown, depth: number, maxDepth: number, ancestors: object
     }
   }
   ancestors.pop();
-  return Object.freeze(out);
+  return freeze ? Object.freeze(out) : out;
 }

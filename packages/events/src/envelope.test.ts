@@ -21,6 +21,11 @@ describe('checkEnvelope', () => {
     expect(issues[2]?.message).toContain('decimal');
   });
 
+  it('checks extensions named like Object.prototype members as plain extensions', () => {
+    expect(checkEnvelope({ ...minimal, constructor: 'x', tostring: 'y', valueof: 1 })).toEqual([]);
+    expect(checkEnvelope({ ...minimal, constructor: {} }).map((issue) => issue.path)).toEqual(['/constructor']);
+  });
+
   it('limits extension names to 20 characters', () => {
     expect(isValidAttributeName('a'.repeat(20))).toBe(true);
     expect(isValidAttributeName('a'.repeat(21))).toBe(false);

@@ -68,6 +68,28 @@ describe('safeJsonParse', () => {
   });
 });
 
+describe('safeJsonParse with freeze', () => {
+  it('deep-freezes what it parsed from bytes or a string', () => {
+    for (const input of [bytes('{"a":[{"b":1}],"c":{}}'), '{"a":[{"b":1}],"c":{}}']) {
+      const { value } = safeJsonParse(input, { freeze: true }) as { value: { a: [{ b: number }]; c: object } };
+      expect(Object.isFrozen(value) && Object.isFrozen(value.a) && Object.isFrozen(value.a[0])).toBe(true);
+      expect(Object.isFrozen(value.c)).toBe(true);
+    }
+    expect(Object.isFrozen(safeJsonParse('{"a":{}}').value)).toBe(false);
+  });
+
+  it("leaves an already-parsed value, the caller's own, unfrozen", () => {
+    const parsed = { a: { b: 1 } };
+    expect(safeJsonParse(parsed, { freeze: true }).value).toBe(parsed);
+    expect(Object.isFrozen(parsed) || Object.isFrozen(parsed.a)).toBe(false);
+  });
+
+  it('still reports hostile keys and nesting, with no value', () => {
+    expect(safeJsonParse('{"a":{"__proto__":{}}}', { freeze: true }).issues?.[0]?.path).toBe('/a/__proto__');
+    expect(safeJsonParse('[[[1]]]', { freeze: true, maxDepth: 2 }).issues?.[0]?.code).toBe('HUMANGOV_JSON_TOO_DEEP');
+  });
+});
+
 describe('findUnsafe', () => {
   it('reports cycles but accepts shared references', () => {
     const shared = { a: 1 };

@@ -15,6 +15,11 @@ export interface SafeJsonOptions {
   readonly maxBytes?: number;
   /** Deepest accepted nesting of objects and arrays. @default 100 */
   readonly maxDepth?: number;
+  /**
+   * Deep-freeze what was parsed from bytes or a string, in the same walk as the checks (an already-parsed value
+   * is never frozen: it belongs to the caller). @default false
+   */
+  readonly freeze?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -60,8 +65,29 @@ export function safeJsonParse(input: unknown, options: SafeJsonOptions = {}): Re
     const reason = error instanceof Error ? error.message : String(error);
     return { issues: [{ path: '', message: `input is not valid JSON: ${reason}`, code: 'HUMANGOV_JSON_INVALID' }] };
   }
+  // JSON.parse makes trees (no cycles, no shared objects), so this walk needs no ancestor list.
+  if (fits(() => isParsedSafe(value, 0, maxDepth, options.freeze === true))) return { value };
   const issues = findUnsafe(value, maxDepth);
-  return issues.length > 0 ? { issues } : { value };
+  if (issues.length > 0) return { issues };
+  // Only when the recursive walk ran out of stack under a very large maxDepth.
+  const message = `nesting is too deep to check on this stack; lower maxDepth (${maxDepth})`;
+  return { issues: [{ path: '', message, code: 'HUMANGOV_JSON_TOO_DEEP' }] };
+}
+
+/** True when a tree from `JSON.parse` has no hostile key and no nesting past `maxDepth`; freezes it on request. */
+function isParsedSafe(value: unknown, depth: number, maxDepth: number, freeze: boolean): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isParsedSafe(value[i], depth + 1, maxDepth, freeze)) return false;
+  } else {
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') return false;
+      if (!isParsedSafe((value as Record<string, unknown>)[key], depth + 1, maxDepth, freeze)) return false;
+    }
+  }
+  if (freeze) Object.freeze(value);
+  return true;
 }
 
 function tooLarge(size: number, maxBytes: number, qualifier = ''): Result<never> {
@@ -70,9 +96,17 @@ function tooLarge(size: number, maxBytes: number, qualifier = ''): Result<never>
 }
 
 /**
- * Walks a JSON-like value iteratively (no recursion, so deep input cannot overflow the stack) and reports hostile
- * own keys, nesting deeper than `maxDepth`, and cycles. Typed arrays are leaves.
+ * Runs a recursive check; false when it ran out of stack (only possible with a very large `maxDepth`), so the
+ * caller falls back to the iterative walk of `findUnsafe`, which reports the problem.
  */
+function fits(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
 /** True when `value` has no hostile key, no cycle and no nesting past `maxDepth` (recursion bounded by it). */
 function isPlainSafe(value: unknown, depth: number, maxDepth: number, ancestors: object[]): boolean {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return true;
@@ -90,9 +124,14 @@ function isPlainSafe(value: unknown, depth: number, maxDepth: number, ancestors:
   return true;
 }
 
+/**
+ * Walks a JSON-like value and reports hostile own keys, nesting deeper than `maxDepth`, and cycles, each with its
+ * JSON pointer; `[]` when there is none. Typed arrays are leaves. The report comes from an iterative walk (no
+ * recursion, so deep input cannot overflow the stack).
+ */
 export function findUnsafe(root: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): Issue[] {
   // Hot path: plain, safe data is confirmed by a walk that builds no paths; only a hit pays for the report.
-  if (isPlainSafe(root, 0, maxDepth, [])) return [];
+  if (fits(() => isPlainSafe(root, 0, maxDepth, []))) return [];
   const issues: Issue[] = [];
   const ancestors = new Set<object>();
   type Frame = { value: unknown; path: string; depth: number; leave?: true };

@@ -39,6 +39,8 @@ export interface DecodeOptions {
 /**
  * Rebuilds the envelope object of a received message (not yet validated against the catalog). Malformed or
  * oversized bodies and hostile keys (`__proto__`...) are issues, never exceptions; nothing is assigned from them.
+ * The envelope is a new mutable object; its JSON `data` is deep-frozen (frozen in the walk that checks it, so
+ * `codec.validateOwned` need not walk it again).
  */
 export function fromTransportMessage(
   message: TransportMessage,
@@ -66,7 +68,7 @@ export function fromTransportMessage(
   const contentType = message.contentType ?? 'application/json';
   envelope.datacontenttype = contentType;
   if (JSON_MEDIA_TYPE.test(contentType)) {
-    const parsed = safeJsonParse(message.body, { maxBytes: options.maxBytes });
+    const parsed = safeJsonParse(message.body, { maxBytes: options.maxBytes, freeze: true });
     if (parsed.issues) return { issues: parsed.issues.map((i) => ({ ...i, path: `/data${i.path}` })) };
     envelope.data = parsed.value;
   } else {

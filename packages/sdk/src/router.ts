@@ -17,6 +17,7 @@ import {
   type LatestVersionOf,
   type VersionOf,
 } from '@humangov/events';
+import { context as otelContext } from '@opentelemetry/api';
 import { settle } from './ack.js';
 import { fromTransportMessage } from './binary-mode.js';
 import { channelBindings } from './channels.js';
@@ -26,7 +27,7 @@ import { type LifecycleListener, Listeners } from './lifecycle.js';
 import { isDeadLetterRequest, isRedeliveryRequest } from './recoverability/outcome.js';
 import { type RecoverabilityOptions, recoverability, resolveRecoverability } from './recoverability/recoverability.js';
 import { createFailureBook, deliveryAttemptOf, type FailureBook, redeliveryCopy } from './recoverability/redelivery.js';
-import { withProcessSpan } from './tracing.js';
+import { endSpan, startProcessSpan } from './tracing.js';
 import {
   type ChannelBinding,
   isDelayedRedeliverer,
@@ -170,6 +171,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       }
       composed.set(type, { version: route.version, handler });
     }
+    const decodeOptions = { maxBytes: options.maxBytes };
     return async (message) => {
       if (listeners.size > 0) {
         listeners.emit({
@@ -179,7 +181,7 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
           ...(message.offset !== undefined && { offset: message.offset }),
         });
       }
-      const decoded = fromTransportMessage(message, { maxBytes: options.maxBytes });
+      const decoded = fromTransportMessage(message, decodeOptions);
       if (decoded.issues) return deadLetters.reject(message, 'undecodable', decoded.issues);
       const checked = codec.validateOwned(decoded.value);
       if (checked.issues) {
@@ -210,9 +212,12 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const started = listeners.size > 0 ? performance.now() : 0;
       const attempt = deliveryAttemptOf(message);
       const context: HandlerContext = { message, attempt };
+      const processing = startProcessSpan(target);
       try {
-        await withProcessSpan(target, route.handler, context);
+        await otelContext.with(processing.context, route.handler, undefined, target, context);
+        endSpan(processing.span);
       } catch (error) {
+        endSpan(processing.span, error);
         listeners.emit({ kind: 'failed', event: target, error, attempt });
         if (isDeadLetterRequest(error)) return deadLetters.fail(message, target, error.cause, attempt);
         if (isRedeliveryRequest(error)) return redeliver(message, target, error.delayMs, attempt);

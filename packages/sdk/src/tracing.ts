@@ -5,6 +5,7 @@
 import {
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   propagation,
   type Span,
@@ -33,7 +34,9 @@ function tracer(): Tracer {
  * a propagator or a child span could use, so `ctx` itself is returned and no context object is built per message.
  */
 function withSpan(ctx: Context, span: Span): Context {
-  return isSpanContextValid(span.spanContext()) ? trace.setSpan(ctx, span) : ctx;
+  const spanContext = span.spanContext();
+  // The no-op tracer's span without a parent carries the INVALID_SPAN_CONTEXT object itself: no regex needed.
+  return spanContext !== INVALID_SPAN_CONTEXT && isSpanContextValid(spanContext) ? trace.setSpan(ctx, span) : ctx;
 }
 
 /** What a publish span gives the event: its trace headers (none when nothing was injected). */
@@ -57,12 +60,17 @@ export function startPublishSpan(type: string, channel: string): PublishSpan {
   return { span, carrier };
 }
 
-/** Runs `fn(event, arg)` in a consumer span whose parent is the trace context the event carries. */
-export async function withProcessSpan<E extends ProcessedEvent, A, T>(
-  event: E,
-  fn: (event: E, arg: A) => Promise<T> | T,
-  arg: A,
-): Promise<T> {
+/** A consumer span and the context to run the handler in (the event's trace context, with the span active). */
+export interface ProcessSpan {
+  readonly span: Span;
+  readonly context: Context;
+}
+
+/**
+ * Starts a consumer span whose parent is the trace context the event carries. Run the handler with
+ * `context.with(processSpan.context, ...)`, then `endSpan(processSpan.span, error?)`.
+ */
+export function startProcessSpan(event: ProcessedEvent): ProcessSpan {
   let parent: Context = context.active();
   if (event.traceparent || event.tracestate) {
     const carrier: Record<string, string> = {};
@@ -75,14 +83,7 @@ export async function withProcessSpan<E extends ProcessedEvent, A, T>(
     { kind: SpanKind.CONSUMER, attributes: { 'messaging.operation': 'process', 'cloudevents.event_id': event.id } },
     parent,
   );
-  try {
-    return await context.with(withSpan(parent, span), fn, undefined, event, arg);
-  } catch (error) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return { span, context: withSpan(parent, span) };
 }
 
 /** The attributes of an event that tracing reads. */
