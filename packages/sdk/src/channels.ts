@@ -1,4 +1,4 @@
-import type { Catalog } from '@humangov/events';
+import { type Catalog, catalog as humangovCatalog } from '@humangov/events';
 import type { ChannelBinding } from './transport/port.js';
 
 /**
@@ -16,4 +16,11 @@ export function channelBindings(catalog: Catalog): Map<string, ChannelBinding> {
     }
   }
   return bindings;
+}
+
+let cached: ReadonlyMap<string, ChannelBinding> | undefined;
+/** The bindings of the HumanGov catalog, computed once: the transports' default `channels`. */
+export function humangovBindings(): ReadonlyMap<string, ChannelBinding> {
+  cached ??= channelBindings(humangovCatalog);
+  return cached;
 }

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import { humangovBindings } from '../../channels.js';
 import type { ChannelBinding } from '../port.js';
 
 /** SASL credentials handed to kafkajs. They never appear in logs, events or error messages. */
@@ -62,7 +63,8 @@ export interface KafkaTransportOptions {
   readonly sasl?: KafkaSaslOptions;
   /**
    * Channel -> topic bindings (usually from the generated catalog). A channel without a binding uses its own name
-   * as the topic. Bindings given to `provision()` are used for channels missing here. @default empty
+   * as the topic. Bindings given to `provision()` are used for channels missing here. @default the HumanGov
+   * catalog's bindings (so an outbox relay publishes `citizen.registered` to `humangov.citizen.registered`)
    */
   readonly channels?: ReadonlyMap<string, ChannelBinding>;
   /** A publish not acknowledged by all in-sync replicas within this time rejects with `PublishTimeoutError`. @default 15_000 */
@@ -131,7 +133,7 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     clientId: options.clientId ?? 'humangov-sdk',
     ssl: options.ssl,
     sasl: options.sasl,
-    channels: options.channels ?? new Map(),
+    channels: options.channels ?? humangovBindings(),
     confirmTimeoutMs: positive('confirmTimeoutMs', options.confirmTimeoutMs, 15_000),
     linger: positive('linger', options.linger, 5, true),
     maxBatchBytes: positive('maxBatchBytes', options.maxBatchBytes, 1_048_576),

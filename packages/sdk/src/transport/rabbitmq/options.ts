@@ -1,4 +1,5 @@
 import type { Options, SocketOptions } from 'amqplib';
+import { humangovBindings } from '../../channels.js';
 import type { ChannelBinding } from '../port.js';
 
 /** A tiny logger; the transport logs connection changes and failures it absorbs. No-op by default. */
@@ -44,7 +45,7 @@ export interface RabbitMqTransportOptions {
   /**
    * Channel -> exchange + routing key. Channels that are absent (or have no `amqp` binding) go to `exchange`
    * with the channel name as routing key.
-   * @default new Map()
+   * @default the HumanGov catalog's bindings
    */
   readonly channels?: ReadonlyMap<string, ChannelBinding>;
   /** Topic exchange used for channels without an AMQP binding. @default 'humangov' */
@@ -129,7 +130,7 @@ export function resolveOptions(options: RabbitMqTransportOptions): ResolvedOptio
     url,
     socketOptions,
     displayUrl: displayUrl(raw),
-    channels: options.channels ?? new Map(),
+    channels: options.channels ?? humangovBindings(),
     exchange: options.exchange ?? 'humangov',
     queueType: options.queueType ?? 'quorum',
     singleActiveConsumer: options.singleActiveConsumer ?? true,
