@@ -29,7 +29,8 @@ export async function saveApplication(db: ServiceDatabase, tx: Tx, app: Applicat
 /** Templates of the letters the saga sends. */
 export type NotificationTemplate = 'benefit-approved' | 'benefit-rejected' | 'benefit-application-failed';
 
-const channelOf: Record<ApplicationChannel, 'email' | 'sms' | 'letter'> = {
+/** The channel of the citizen's letters, by the channel they applied through. */
+export const channelOf: Record<ApplicationChannel, 'email' | 'sms' | 'letter'> = {
   online: 'email',
   telephone: 'sms',
   'in-person': 'letter',

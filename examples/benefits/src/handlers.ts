@@ -3,12 +3,14 @@
  * redelivery is skipped), maps the reply to its application (by check id, or by award id), records it for the
  * waiting step and adds it to the application's history. Waits are woken only after the commit (`afterCommit`),
  * so a woken step always finds the reply. Events about checks or awards this service does not know are ignored.
+ * A determination no saga asked for (a change of circumstances) suspends the awards it finds ineligible
+ * (`suspension.ts`).
  */
 
 import type { EventMap, EventOf } from '@humangov/events';
 import type { AnyHandler, Handler, Inbox, Middleware, Router } from '@humangov/sdk';
-import type { ServiceDatabase, Tx } from '@humangov-examples/kit';
-import { nowIso, saveApplication } from './effects.js';
+import type { Log, ServiceDatabase, Tx } from '@humangov-examples/kit';
+import { type BenefitsOutbox, nowIso, saveApplication } from './effects.js';
 import {
   type ApplicationRecord,
   type ApplicationStatus,
@@ -20,6 +22,7 @@ import {
   withEvent,
 } from './model.js';
 import type { Replies } from './replies.js';
+import { suspendAwards } from './suspension.js';
 
 /** Middleware (outermost) that runs callbacks queued by a handler once the event was handled and committed. */
 export function afterCommit(): Middleware & { queue(eventId: string, fn: () => void): void } {
@@ -46,6 +49,10 @@ export interface ReplyHandlersDeps {
   readonly replies: Replies;
   readonly dedupe: Inbox<Tx>;
   readonly commit: ReturnType<typeof afterCommit>;
+  /** Where the suspensions of a change of circumstances are written (`suspension.ts`). */
+  readonly outbox: BenefitsOutbox;
+  /** The demo's timeline. @default no logging */
+  readonly log?: Log;
 }
 
 type On<T extends keyof EventMap, V extends number> = Handler<EventOf<EventMap, T, V & keyof EventMap[T]['versions']>>;
@@ -74,7 +81,7 @@ export function handleReplies(router: Router<EventMap>, deps: ReplyHandlersDeps)
 
 /** The handlers of the replies, as `handleReplies` routes them (the consumer pacts run these very functions). */
 export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
-  const { db, replies, dedupe, commit } = deps;
+  const { db, replies, dedupe, commit, outbox, log } = deps;
 
   /** Adds the event to the history of `applicationId` and records `reply` for the waiting step. */
   async function note(
@@ -98,7 +105,14 @@ export function replyHandlers(deps: ReplyHandlersDeps): ReplyHandlers {
   return {
     'eligibility.determined': dedupe.handler(async (event, { tx }) => {
       const d = event.data;
-      if (d.check_id === undefined) return; // a re-evaluation after a change of circumstances: not a saga reply
+      if (d.check_id === undefined) {
+        // A re-evaluation after a change of circumstances (process 2): no saga waits for it.
+        const suspended = await suspendAwards(db, outbox, tx, event);
+        for (const awardId of suspended) {
+          commit.queue(event.id, () => log?.('benefits', `award ${awardId.slice(0, 8)} suspended: no longer eligible`));
+        }
+        return;
+      }
       const check = await db.records.get<{ application_id: string }>(kinds.check, d.check_id, tx);
       if (!check) return;
       await note(

@@ -90,7 +90,7 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
   const commit = afterCommit();
   const dedupe = inbox(db.inbox, { group: 'benefits' });
   const router = createRouter({ transport, group: 'benefits', shutdownOnSignals: false }).use(commit).use(dedupe);
-  handleReplies(router, { db, replies, dedupe, commit });
+  handleReplies(router, { db, replies, dedupe, commit, outbox, log });
 
   const http = benefitsApi(createHttpApp({ name: 'benefits', tokenSecret: context.tokenSecret }), {
     db,

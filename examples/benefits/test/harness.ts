@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CloudEvent } from '@humangov/events';
+import type { CloudEvent, EventMap } from '@humangov/events';
 import {
   createMemoryBroker,
   createPublisher,
   createRouter,
   type MemoryBroker,
+  type Publisher,
   type PublisherPort,
 } from '@humangov/sdk';
 import {
@@ -49,6 +50,8 @@ export interface Harness {
   db: ServiceDatabase;
   eligibility: Map<string, EligibilityAnswer>;
   payments: Map<string, PaymentAnswer>;
+  /** Publishes as the eligibility service would (e.g. a re-evaluation after a change of circumstances). */
+  readonly asEligibility: Publisher<EventMap>;
   /** Sends the answers held back (`hold`) so far. */
   release(): Promise<void>;
   /** Closes the service, its transport and its database connection, as a crash would leave them. */
@@ -181,6 +184,7 @@ export async function startHarness(options: BenefitsOptions = {}, extra: Harness
     'benefit.application-rejected',
     'benefit.entitlement-calculated',
     'benefit.award-revoked',
+    'benefit.suspended',
     'benefit.saga-transitioned',
     'eligibility.check-requested',
     'eligibility.determined',
@@ -229,6 +233,7 @@ export async function startHarness(options: BenefitsOptions = {}, extra: Harness
     db: first.db,
     eligibility,
     payments,
+    asEligibility: eligibilityOut,
     async release() {
       for (const send of held.splice(0)) await send();
     },

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AnyHandler, type Handler, inbox } from '@humangov/sdk';
+import { type AnyHandler, createOutbox, type Handler, inbox } from '@humangov/sdk';
 import { messagePact } from '@humangov/testing/pact';
 import { openDatabase, type ServiceDatabase, uuidFrom } from '@humangov-examples/kit';
 import { MatchersV3 } from '@pact-foundation/pact';
@@ -74,7 +74,13 @@ function routed<T extends keyof ReplyHandlers>(type: T): ReplyHandlers[T] {
   const replies = createReplies(db, { pollMs: 60_000 });
   const dedupe = inbox(db.inbox, { group: `benefits-${randomUUID()}` });
   const commit = afterCommit();
-  const handler = replyHandlers({ db, replies, dedupe, commit })[type] as unknown as AnyHandler;
+  const handler = replyHandlers({
+    db,
+    replies,
+    dedupe,
+    commit,
+    outbox: createOutbox({ store: db.outbox, source: '/humangov/benefits' }),
+  })[type] as unknown as AnyHandler;
   return commit(dedupe(handler)) as unknown as ReplyHandlers[T];
 }
 
