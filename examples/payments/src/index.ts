@@ -1,2 +1,11 @@
 export { type BankGateway, BankUnavailableError, createSimulatedBank, type SimulatedBank } from './bank.js';
-export { type PaymentsOptions, type PaymentsService, startPayments } from './payments.js';
+export {
+  createPaymentHandlers,
+  PAYMENT_KIND,
+  type Payment,
+  type PaymentHandlers,
+  type PaymentHandlersOptions,
+  type PaymentStatus,
+  paymentIdOf,
+} from './handlers.js';
+export { createTransferPolicy, type PaymentsOptions, type PaymentsService, startPayments } from './payments.js';
