@@ -10,11 +10,11 @@ import { createHttpApp, type RunningService, type ServiceContext, type Tx } from
 import { benefitsApi } from './api.js';
 import { BenefitsOptionsError } from './errors.js';
 import { afterCommit, handleReplies } from './handlers.js';
-import { type ApplicationRecord, type ApplicationStatus, kinds } from './model.js';
+import { type ApplicationRecord, type ApplicationStatus, type Award, type AwardStatus, kinds } from './model.js';
 import { createReplies } from './replies.js';
 import { applicationSaga } from './saga.js';
 import { applicationSagaSink } from './saga-sink.js';
-import { applicationStatuses } from './validate.js';
+import { applicationStatuses, awardStatuses } from './validate.js';
 import { applicationView } from './view.js';
 
 export interface BenefitsOptions {
@@ -33,6 +33,8 @@ export interface BenefitsService extends RunningService {
   readonly url: string;
   /** Applications by status (every status present, 0 when none): the demo reconciles with it. */
   summary(): Promise<Record<ApplicationStatus, number>>;
+  /** Awards by status (every status present, 0 when none): the demo counts the suspensions with it. */
+  awards(): Promise<Record<AwardStatus, number>>;
 }
 
 const SOURCE = '/humangov/benefits';
@@ -119,6 +121,11 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
     async summary() {
       const counts = Object.fromEntries(applicationStatuses.map((s) => [s, 0])) as Record<ApplicationStatus, number>;
       for (const r of await db.records.list<ApplicationRecord>(kinds.application)) counts[r.value.status]++;
+      return counts;
+    },
+    async awards() {
+      const counts = Object.fromEntries(awardStatuses.map((s) => [s, 0])) as Record<AwardStatus, number>;
+      for (const r of await db.records.list<Award>(kinds.award)) counts[r.value.status]++;
       return counts;
     },
     async close() {

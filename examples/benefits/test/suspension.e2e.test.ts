@@ -81,6 +81,7 @@ describe('change of circumstances: suspension', () => {
     expect(award.body).toMatchObject({ award_id: awardId, status: 'suspended', suspended_from: '2026-03-01' });
     const listed = await call(h.service, 'GET', `/awards?status=suspended&citizen_id=${citizenId}`);
     expect(listed.body.items.map((a: { award_id: string }) => a.award_id)).toEqual([awardId]);
+    expect(await h.service.awards()).toEqual({ active: 0, suspended: 1, revoked: 0, ended: 0 });
 
     const letter = await eventually(
       () => ofType(h, 'notification.requested', awardId).find((e) => e.data.template_id === 'benefit-suspended'),

@@ -74,10 +74,10 @@ try {
       log('progress', `${final}/${s.total} applications decided ${JSON.stringify(s.byStatus)}`);
     } catch {}
   }, 3_000);
-  await runScenario(host, settings, (message) => log('demo', message));
+  const result = await runScenario(host, settings, (message) => log('demo', message));
   clearInterval(progress);
 
-  const checks = await reconcile(host, citizens);
+  const checks = await reconcile(host, citizens, result);
   console.log('\nReconciliation');
   for (const check of checks) console.log(`  ${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}`);
   exitCode = checks.every((c) => c.ok) ? 0 : 1;

@@ -1,6 +1,6 @@
 /** The end of the demo: the checks that must hold for it to exit 0, each printed with its numbers. */
 import type { Host } from './host.js';
-import { type ApplicationSummary, FINAL_STATUSES, until } from './scenario.js';
+import { type ApplicationSummary, FINAL_STATUSES, INCOME_RISES, type ScenarioResult, until } from './scenario.js';
 import { SERVICE_NAMES } from './settings.js';
 
 export interface Check {
@@ -15,7 +15,7 @@ async function publishedIds(host: Host): Promise<Set<string>> {
   return all;
 }
 
-export async function reconcile(host: Host, citizens: number): Promise<Check[]> {
+export async function reconcile(host: Host, citizens: number, scenario: ScenarioResult): Promise<Check[]> {
   const audit = host.service('audit');
   const notifications = host.service('notifications');
   // Events still in flight (relays, redeliveries, replays) settle first: published = consumed is a resting state.
@@ -54,6 +54,8 @@ export async function reconcile(host: Host, citizens: number): Promise<Check[]> 
   const chain = await audit.call<{ ok: boolean; records: number; firstBroken?: { seq: number } }>('verify');
   const notes = await notifications.call<{ requested: number; sent: number; deadLettered: number }>('summary');
   const payments = await host.service('payments').call<Record<string, number>>('summary');
+  const awards = await host.service('benefits').call<Record<string, number>>('awards');
+  const rises = scenario.suspendedAwardIds.length;
 
   return [
     {
@@ -65,6 +67,11 @@ export async function reconcile(host: Host, citizens: number): Promise<Check[]> 
       name: 'compensation ran during the payment outage',
       ok: (summary.byStatus.failed ?? 0) > 0 && (payments.cancelled ?? 0) > 0,
       detail: `${summary.byStatus.failed ?? 0} failed applications, payments ${JSON.stringify(payments)}`,
+    },
+    {
+      name: `change of circumstances suspended ${awards.suspended ?? 0} awards`,
+      ok: rises === INCOME_RISES && awards.suspended === rises,
+      detail: `${rises} paid citizens reported an income rise; awards ${JSON.stringify(awards)}`,
     },
     {
       name: 'audit chain valid',

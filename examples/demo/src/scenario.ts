@@ -2,7 +2,8 @@
  * The demo's scenario, through the services' public HTTP APIs (typed clients from the generated OpenAPI types)
  * and their controls: citizens register (a few through a legacy v1 path), apply for benefits, a payment-gateway
  * outage opens the breaker and makes sagas compensate, a notification outage fills the dead-letter queue, which
- * is replayed once the gateway is back.
+ * is replayed once the gateway is back. Last, three paid citizens report an income rise (DOMAIN.md process 2):
+ * eligibility re-evaluates their awards and benefits suspends them.
  */
 
 import { type BenefitsPaths, type CitizenRegistryPaths, createClient } from '@humangov/sdk';
@@ -27,7 +28,17 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
 }
 
-export async function runScenario(host: Host, settings: DemoSettings, say: Say): Promise<string[]> {
+/** What the scenario did that the reconciliation checks. */
+export interface ScenarioResult {
+  readonly citizenIds: readonly string[];
+  /** Awards of paid citizens whose income rise the scenario reported (each must end suspended). */
+  readonly suspendedAwardIds: readonly string[];
+}
+
+/** Paid citizens who report an income rise at the end of the scenario. */
+export const INCOME_RISES = 3;
+
+export async function runScenario(host: Host, settings: DemoSettings, say: Say): Promise<ScenarioResult> {
   const token = issueToken(settings.tokenSecret, 'demo-caseworker', [
     'citizens:read',
     'citizens:write',
@@ -127,5 +138,44 @@ export async function runScenario(host: Host, settings: DemoSettings, say: Say):
   say(`notification gateway back; ${parked} notification request(s) in the dead-letter queue: replaying`);
   const replayed = await host.service('notifications').call<number>('replay');
   say(`${replayed} dead letter(s) replayed`);
-  return citizenIds;
+
+  // 5. Change of circumstances: paid citizens report an income above the limit through the registry (with the
+  //    ETag they read); eligibility re-evaluates their active awards, benefits suspends them and writes to them.
+  const active = await benefits.GET('/awards', { params: { query: { status: 'active', limit: INCOME_RISES } } });
+  if (active.error) throw new Error(`listing active awards failed: ${JSON.stringify(active.error)}`);
+  const awards = active.data.items;
+  for (const award of awards) {
+    const path = { citizen_id: award.citizen_id };
+    const current = await registry.GET('/citizens/{citizen_id}', { params: { path } });
+    if (current.error || !current.data.circumstances) {
+      throw new Error(
+        `reading citizen ${award.citizen_id} failed: ${JSON.stringify(current.error ?? 'no circumstances')}`,
+      );
+    }
+    const { error } = await registry.PUT('/citizens/{citizen_id}/circumstances', {
+      params: { path, header: { 'If-Match': current.response.headers.get('etag') ?? '' } },
+      body: {
+        ...current.data.circumstances,
+        status: 'employed',
+        monthly_income: '4800.00',
+        effective_date: '2026-03-01',
+      },
+    });
+    if (error) throw new Error(`updating citizen ${award.citizen_id} failed: ${JSON.stringify(error)}`);
+  }
+  say(`${awards.length} paid citizens reported an income rise`);
+  const suspendedAwardIds = awards.map((a) => a.award_id);
+  await until(
+    'the awards of the income rises are suspended',
+    async () => {
+      for (const award_id of suspendedAwardIds) {
+        const { data } = await benefits.GET('/awards/{award_id}', { params: { path: { award_id } } });
+        if (data?.status !== 'suspended') return false;
+      }
+      return true;
+    },
+    60_000,
+  );
+  say(`${suspendedAwardIds.length} award(s) suspended after the change of circumstances`);
+  return { citizenIds, suspendedAwardIds };
 }

@@ -106,6 +106,7 @@ export async function startService(
               const byStatus = await service.summary();
               return { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
             },
+            awards: () => service.awards(),
           },
         };
       }
