@@ -10,3 +10,10 @@ export {
   type NotificationsService,
   startNotifications,
 } from './notifications.js';
+export {
+  createSendHandler,
+  NOTIFICATION_KINDS,
+  type SendHandler,
+  type SendOptions,
+  type SentNotification,
+} from './send.js';

@@ -6,8 +6,9 @@
  */
 
 import { createOutbox, createOutboxRelay, createRouter } from '@humangov/sdk';
-import { type RunningService, type ServiceContext, uuidFrom } from '@humangov-examples/kit';
+import { createReadiness, type RunningService, type ServiceContext } from '@humangov-examples/kit';
 import type { DeliveryGateway } from './gateway.js';
+import { createSendHandler, NOTIFICATION_KINDS } from './send.js';
 
 /** The part of an SDK dead-letter queue (`create*DeadLetterQueue` of @humangov/sdk) the service uses. */
 export interface DeadLetters {
@@ -31,11 +32,6 @@ export interface NotificationsService extends RunningService {
   replayDeadLetters(): Promise<number>;
 }
 
-interface Sent {
-  readonly notificationId: string;
-  readonly providerReference: string;
-}
-
 export async function startNotifications(
   context: ServiceContext,
   options: NotificationsOptions,
@@ -48,42 +44,21 @@ export async function startNotifications(
   router.handle(
     'notification.requested',
     { recoverability: { retries: 2, redeliveries: options.redeliveries ?? [100, 300], deadLetter: true } },
-    async (event) => {
-      const { notification_id: id, citizen_id, channel } = event.data;
-      if (await db.records.get<Sent>('sent', id)) return; // a redelivery or replay of a request already sent
-      if (!(await db.records.get('requested', id))) {
-        await db.transaction((tx) =>
-          db.records.put(tx, 'requested', id, { notificationId: id, citizenId: citizen_id }),
-        );
-      }
-      const providerReference = await options.gateway.send(id, channel);
-      await db.transaction(async (tx) => {
-        await db.records.put<Sent>(tx, 'sent', id, { notificationId: id, providerReference });
-        await outbox.add(
-          tx,
-          'notification.sent',
-          {
-            notification_id: id,
-            citizen_id,
-            channel,
-            provider_reference: providerReference,
-            sent_at: new Date().toISOString(),
-          },
-          { causedBy: event, id: uuidFrom(`notification.sent:${id}`) },
-        );
-      });
-    },
+    createSendHandler({ db, outbox, gateway: options.gateway }),
   );
 
+  const readiness = createReadiness(db);
   await relay.start();
   await router.start();
+  readiness.markStarted();
   return {
     name: 'notifications',
+    readiness,
     async summary() {
       const letters = await options.deadLetters.list();
       return {
-        requested: await db.records.count('requested'),
-        sent: await db.records.count('sent'),
+        requested: await db.records.count(NOTIFICATION_KINDS.requested),
+        sent: await db.records.count(NOTIFICATION_KINDS.sent),
         deadLettered: letters.filter((l) => !l.replayedAt).length,
       };
     },
@@ -95,6 +70,7 @@ export async function startNotifications(
       return result.replayed.length;
     },
     async close() {
+      readiness.markStopping();
       await router.close();
       await relay.close();
       await options.deadLetters.close();
