@@ -18,7 +18,13 @@ import {
   type Middleware,
   type Outbox,
 } from '@humangov/sdk';
-import type { Records, RunningService, ServiceContext, Tx } from '@humangov-examples/kit';
+import {
+  createReadiness,
+  type Records,
+  type RunningService,
+  type ServiceContext,
+  type Tx,
+} from '@humangov-examples/kit';
 import { type AuditRecord, append, type ChainVerification, KINDS, verifyChain } from './chain.js';
 
 /** The `source` of every event audit publishes. */
@@ -102,6 +108,7 @@ export async function startAudit(context: ServiceContext, options: AuditOptions 
     router.handle(type, { concurrency: 1 }, appendEvent as never);
   }
 
+  const readiness = createReadiness(db);
   await relay.start();
   try {
     await router.start();
@@ -109,10 +116,12 @@ export async function startAudit(context: ServiceContext, options: AuditOptions 
     await relay.close();
     throw error;
   }
+  readiness.markStarted();
   log('audit', `appending ${Object.keys(catalog).length} event types to the hash chain`);
 
   return {
     name: 'audit',
+    readiness,
     async verifyChain() {
       const result = await verifyAndRecord(db, outbox);
       log(
@@ -135,6 +144,7 @@ export async function startAudit(context: ServiceContext, options: AuditOptions 
     },
     count: () => db.records.count(KINDS.record),
     async close() {
+      readiness.markStopping();
       await router.close();
       await relay.close();
     },

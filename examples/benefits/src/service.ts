@@ -6,7 +6,13 @@
 import type { EventMap } from '@humangov/events';
 import { type Clock, createSagaRunner, type SagaTransition, systemClock, type TimerHandle } from '@humangov/resilience';
 import { createOutbox, createOutboxRelay, createRouter, inbox } from '@humangov/sdk';
-import { createHttpApp, type RunningService, type ServiceContext, type Tx } from '@humangov-examples/kit';
+import {
+  createHttpApp,
+  createReadiness,
+  type RunningService,
+  type ServiceContext,
+  type Tx,
+} from '@humangov-examples/kit';
 import { benefitsApi } from './api.js';
 import { BenefitsOptionsError } from './errors.js';
 import { afterCommit, handleReplies } from './handlers.js';
@@ -18,8 +24,10 @@ import { applicationStatuses, awardStatuses } from './validate.js';
 import { applicationView } from './view.js';
 
 export interface BenefitsOptions {
-  /** Port of the HTTP API on 127.0.0.1. @default 0 (any free port; see `url`) */
+  /** Port of the HTTP API. @default 0 (any free port; see `url`) */
   readonly port?: number;
+  /** Interface the HTTP API listens on. @default '127.0.0.1' (a container sets '0.0.0.0') */
+  readonly host?: string;
   /**
    * Timeout of every saga step, replacing the defaults (eligibility check 5 minutes, payment 10 minutes, the
    * other steps 30 s): the demo shortens it to show a timeout compensating.
@@ -94,7 +102,8 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
   const router = createRouter({ transport, group: 'benefits', shutdownOnSignals: false }).use(commit).use(dedupe);
   handleReplies(router, { db, replies, dedupe, commit, outbox, log });
 
-  const http = benefitsApi(createHttpApp({ name: 'benefits', tokenSecret: context.tokenSecret }), {
+  const readiness = createReadiness(db);
+  const http = benefitsApi(createHttpApp({ name: 'benefits', tokenSecret: context.tokenSecret, readiness }), {
     db,
     outbox,
     replies,
@@ -104,7 +113,8 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
 
   await relay.start();
   await router.start();
-  const url = await http.listen(options.port ?? 0);
+  const url = await http.listen(options.port ?? 0, options.host);
+  readiness.markStarted();
 
   // Continue what the last process left: unfinished sagas, and applications stored just before a crash whose
   // saga was never created.
@@ -118,6 +128,7 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
   return {
     name: 'benefits',
     url,
+    readiness,
     async summary() {
       const counts = Object.fromEntries(applicationStatuses.map((s) => [s, 0])) as Record<ApplicationStatus, number>;
       for (const r of await db.records.list<ApplicationRecord>(kinds.application)) counts[r.value.status]++;
@@ -129,6 +140,7 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
       return counts;
     },
     async close() {
+      readiness.markStopping();
       clock.stop();
       replies.close();
       await router.close();

@@ -5,13 +5,21 @@
 
 import type { EventMap } from '@humangov/events';
 import { createOutbox, createOutboxRelay } from '@humangov/sdk';
-import { createHttpApp, type RunningService, type ServiceContext, type Tx } from '@humangov-examples/kit';
+import {
+  createHttpApp,
+  createReadiness,
+  type RunningService,
+  type ServiceContext,
+  type Tx,
+} from '@humangov-examples/kit';
 import { routes } from './api.js';
 import { type Citizens, createCitizens, type LegacyRegistration } from './citizens.js';
 
 export interface CitizenRegistryOptions {
-  /** Port of the HTTP API on 127.0.0.1. @default 0 (any free port; see `url`) */
+  /** Port of the HTTP API. @default 0 (any free port; see `url`) */
   readonly port?: number;
+  /** Interface the HTTP API listens on. @default '127.0.0.1' (a container sets '0.0.0.0') */
+  readonly host?: string;
   /** How often the relay looks for committed events when nothing woke it (ms). @default 100 */
   readonly relayPollMs?: number;
 }
@@ -47,19 +55,26 @@ export async function startCitizenRegistry(
         context.log('citizen-registry', `relay: publish to ${event.channel} failed, will retry`);
     },
   });
+  const readiness = createReadiness(db);
   await relay.start();
-  const app = routes(createHttpApp({ name: 'citizen-registry', tokenSecret: context.tokenSecret }), db, citizens);
+  const app = routes(
+    createHttpApp({ name: 'citizen-registry', tokenSecret: context.tokenSecret, readiness }),
+    db,
+    citizens,
+  );
   let url: string;
   try {
-    url = await app.listen(options.port ?? 0);
+    url = await app.listen(options.port ?? 0, options.host);
   } catch (error) {
     await relay.close();
     throw error;
   }
+  readiness.markStarted();
   context.log('citizen-registry', `API listening on ${url}`);
 
   return {
     name: 'citizen-registry',
+    readiness,
     url,
     async registerLegacy(registration) {
       const citizen = await db.transaction((tx) => citizens.registerLegacy(tx, registration));
@@ -67,6 +82,7 @@ export async function startCitizenRegistry(
       return citizen.citizen_id;
     },
     async close() {
+      readiness.markStopping();
       // Nothing consumed, so nothing to drain first: stop taking requests, then let the relay finish its batch.
       await app.close();
       await relay.close();

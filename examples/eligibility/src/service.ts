@@ -10,7 +10,7 @@
 
 import type { EventMap } from '@humangov/events';
 import { createOutbox, createOutboxRelay, createRouter, inbox } from '@humangov/sdk';
-import type { RunningService, ServiceContext, Tx } from '@humangov-examples/kit';
+import { createReadiness, type RunningService, type ServiceContext, type Tx } from '@humangov-examples/kit';
 import {
   type ActiveAward,
   activeAwards,
@@ -89,6 +89,7 @@ export async function startEligibility(
       dedupe.handler((event, { tx }) => on.suspended(event, tx)),
     );
 
+  const readiness = createReadiness(db);
   await relay.start();
   try {
     await router.start();
@@ -96,14 +97,17 @@ export async function startEligibility(
     await relay.close();
     throw error;
   }
+  readiness.markStarted();
   log('eligibility', `rule set ${RULE_SET_VERSION} ready`);
 
   return {
     name: 'eligibility',
+    readiness,
     citizen: async (citizenId) => (await db.records.get<CitizenProjection>(KINDS.citizen, citizenId))?.value,
     awards: (citizenId) => activeAwards(db.records, citizenId),
     parkedChecks: (citizenId) => parkedChecks(db.records, citizenId),
     async close() {
+      readiness.markStopping();
       await router.close();
       await relay.close();
     },

@@ -59,6 +59,8 @@ export interface ServiceDatabase extends Transactor<Tx> {
   readonly records: Records;
   /** A saga store on this database; `sink` is written in each transition's transaction. */
   sagaStore(sink?: SagaTransitionSink<Tx>): Promise<SagaStore & SagaHistory>;
+  /** Resolves when the database answers a trivial query, rejects when it does not (or is closed): readiness. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ async function openSqlite(file: string): Promise<ServiceDatabase> {
     ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = records.version + 1 RETURNING version`);
   const list = db.prepare('SELECT id, value, version FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?');
   const count = db.prepare('SELECT count(*) AS n FROM records WHERE kind = ?');
+  const one = db.prepare('SELECT 1');
   type Row = { id: string; value: string; version: number };
   const toRecord = <T>(row: Row): StoredRecord<T> => ({
     id: row.id,
@@ -115,6 +118,9 @@ async function openSqlite(file: string): Promise<ServiceDatabase> {
       });
       await sagas.migrate();
       return sagas;
+    },
+    async ping() {
+      one.get();
     },
     async close() {
       db.close();
@@ -178,6 +184,9 @@ async function openPostgres(url: string, prefix: string): Promise<ServiceDatabas
       });
       await sagas.migrate();
       return sagas;
+    },
+    async ping() {
+      await pool.query('SELECT 1');
     },
     async close() {
       await pool.end();

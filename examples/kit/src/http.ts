@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Principal, verifyToken } from './auth.js';
+import { healthReply, type Readiness } from './health.js';
 
 export interface HttpRequest {
   readonly params: Readonly<Record<string, string>>;
@@ -38,19 +39,31 @@ export class ProblemError extends Error {
 
 export interface HttpApp {
   route(method: string, template: string, scope: string, handler: HttpHandler): HttpApp;
-  /** Listens on 127.0.0.1 (`port` 0: any free port); resolves with the base URL. */
-  listen(port?: number): Promise<string>;
+  /**
+   * Listens on `host` (@default '127.0.0.1'; a container sets '0.0.0.0') and `port` (@default 0: any free port);
+   * resolves with the base URL.
+   */
+  listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 const MAX_BODY = 256 * 1024;
 
-export function createHttpApp(options: { readonly name: string; readonly tokenSecret: string }): HttpApp {
+export interface HttpAppOptions {
+  readonly name: string;
+  readonly tokenSecret: string;
+  /** When given, `GET /healthz` and `GET /readyz` answer from it, without a token (see health.ts). @default none */
+  readonly readiness?: Readiness;
+}
+
+export function createHttpApp(options: HttpAppOptions): HttpApp {
   const routes: { method: string; pattern: RegExp; names: string[]; scope: string; handler: HttpHandler }[] = [];
   let server: Server | undefined;
 
   async function serve(req: IncomingMessage): Promise<HttpReply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const health = options.readiness && (await healthReply(req.method, url.pathname, options.readiness));
+    if (health) return health;
     const candidates = routes.filter((r) => r.pattern.test(url.pathname));
     if (candidates.length === 0) throw new ProblemError(404, 'Not Found', `no route for ${url.pathname}`);
     const route = candidates.find((r) => r.method === req.method);
@@ -93,7 +106,7 @@ export function createHttpApp(options: { readonly name: string; readonly tokenSe
       routes.push({ method, pattern: new RegExp(`^${source}$`), names, scope, handler });
       return app;
     },
-    listen(port = 0) {
+    listen(port = 0, host = '127.0.0.1') {
       server = createServer((req, res) => {
         serve(req).then(
           (reply) => send(res, reply),
@@ -111,8 +124,9 @@ export function createHttpApp(options: { readonly name: string; readonly tokenSe
       });
       return new Promise((resolve, reject) => {
         server!.once('error', reject);
-        server!.listen(port, '127.0.0.1', () => {
-          resolve(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`);
+        server!.listen(port, host, () => {
+          const shown = host.includes(':') ? `[${host}]` : host;
+          resolve(`http://${shown}:${(server!.address() as AddressInfo).port}`);
         });
       });
     },

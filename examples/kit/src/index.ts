@@ -8,8 +8,19 @@ export {
   type Tx,
 } from './db.js';
 export {
+  createHealthServer,
+  createReadiness,
+  type HealthServer,
+  type HealthServerOptions,
+  healthReply,
+  type Readiness,
+  type ReadinessOptions,
+  type ReadinessReport,
+} from './health.js';
+export {
   createHttpApp,
   type HttpApp,
+  type HttpAppOptions,
   type HttpHandler,
   type HttpReply,
   type HttpRequest,

@@ -8,6 +8,7 @@ import { createMemoryTransport, type MemoryBroker } from '@humangov/sdk';
 import { createKafkaTransport } from '@humangov/sdk/kafka';
 import { createRabbitMqTransport } from '@humangov/sdk/rabbitmq';
 import type { ServiceDatabase } from './db.js';
+import type { Readiness } from './health.js';
 
 export type Transport = PublisherPort & SubscriberPort & { close(): Promise<void> };
 
@@ -43,6 +44,14 @@ export interface RunningService {
   readonly name: string;
   /** Base URL of its HTTP API, for services that have one. */
   readonly url?: string;
-  /** Stops consuming and relaying (in-flight work finishes), closes its HTTP server. The context stays open. */
+  /**
+   * Ready once its router and relay run and while its database answers; not ready from the start of `close()`.
+   * Services with an HTTP API also answer it on `/readyz` there; `createHealthServer` serves it for the others.
+   */
+  readonly readiness: Readiness;
+  /**
+   * Marks itself not ready, stops consuming (in-flight work finishes) and relaying (the batch in flight is
+   * published), closes its HTTP server. The context stays open.
+   */
   close(): Promise<void>;
 }

@@ -15,7 +15,7 @@ import {
   wrap,
 } from '@humangov/resilience';
 import { createOutbox, createOutboxRelay, createRouter } from '@humangov/sdk';
-import type { Log, RunningService, ServiceContext } from '@humangov-examples/kit';
+import { createReadiness, type Log, type RunningService, type ServiceContext } from '@humangov-examples/kit';
 import type { BankGateway } from './bank.js';
 import { createPaymentHandlers, PAYMENT_KIND, type Payment, type PaymentStatus } from './handlers.js';
 
@@ -70,10 +70,13 @@ export async function startPayments(context: ServiceContext, options: PaymentsOp
   router.handle('benefit.award-revoked', (event) => on.awardRevoked(event));
   router.handle('benefit.suspended', (event) => on.suspended(event));
 
+  const readiness = createReadiness(db);
   await relay.start();
   await router.start();
+  readiness.markStarted();
   return {
     name: 'payments',
+    readiness,
     breakerState: () => breaker.state,
     async summary() {
       const counts: Record<PaymentStatus, number> = { scheduled: 0, disbursed: 0, failed: 0, cancelled: 0 };
@@ -81,6 +84,7 @@ export async function startPayments(context: ServiceContext, options: PaymentsOp
       return counts;
     },
     async close() {
+      readiness.markStopping();
       await router.close();
       await relay.close();
     },
