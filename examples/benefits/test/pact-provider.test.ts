@@ -21,12 +21,13 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, eventually, type Harness, startHarness, submit, type Tap } from './harness.js';
 
-type Scenario = 'approved' | 'ineligible' | 'payment-fails' | 'withdrawn';
+type Scenario = 'approved' | 'ineligible' | 'payment-fails' | 'withdrawn' | 'suspended';
 const states: Record<string, Scenario> = {
   'an approved application': 'approved',
   'an applicant found ineligible': 'ineligible',
   'an approved application whose payment fails after its last retry': 'payment-fails',
   'an application withdrawn while eligibility is checked': 'withdrawn',
+  'an award found no longer eligible': 'suspended',
 };
 
 let h: Harness;
@@ -68,7 +69,30 @@ const producer =
         const reply = await call(h.service, 'POST', `/applications/${id}/withdrawal`, { body: {}, key: randomUUID() });
         if (reply.status !== 200) throw new Error(`withdrawal answered ${reply.status}`);
       }
-      await transport.publish(await eventually(() => find(id, type, version), `${type} v${version}`));
+      let correlation = id;
+      if (scenario === 'suspended') {
+        // Eligibility's re-evaluation after a change of circumstances finds the award no longer eligible.
+        const approved = await eventually(() => find(id, 'benefit.application-approved', 1), 'the approval');
+        const { award_id, citizen_id } = JSON.parse(new TextDecoder().decode(approved.body));
+        correlation = randomUUID();
+        await h.asEligibility.publish(
+          'eligibility.determined',
+          {
+            determination_id: randomUUID(),
+            citizen_id,
+            award_ids: [award_id],
+            benefit_type: 'jobseeker-support',
+            trigger: 'circumstances-changed',
+            outcome: 'ineligible',
+            reasons: [{ code: 'INCOME_ABOVE_THRESHOLD', rule_id: 'common.income.threshold' }],
+            rule_set_version: '2026.1.0',
+            effective_date: new Date().toISOString().slice(0, 10),
+            determined_at: new Date().toISOString(),
+          },
+          { correlationId: correlation },
+        );
+      }
+      await transport.publish(await eventually(() => find(correlation, type, version), `${type} v${version}`));
     } finally {
       tap.current = undefined;
     }
@@ -81,6 +105,7 @@ const produced = [
   'benefit.application-rejected',
   'benefit.entitlement-calculated',
   'benefit.award-revoked',
+  'benefit.suspended',
   'benefit.saga-transitioned',
   'eligibility.check-requested',
   'notification.requested',
