@@ -7,12 +7,12 @@
  * Runs after the consumer pact tests (project `examples/notifications:pact-provider`, `sequence.groupOrder` 1).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventMap } from '@humangov/events';
 import { createMemoryDeadLetterQueue, createPublisher, type PublisherPort, type TransportMessage } from '@humangov/sdk';
-import { messagePact, resolvePactDir, verifyMessageProvider } from '@humangov/testing/pact';
+import { messagePact, verifyMessageProvider } from '@humangov/testing/pact';
 import { createTransport, type Transport } from '@humangov-examples/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedDeliveryGateway, type NotificationsService, startNotifications } from '../src/index.js';
@@ -92,18 +92,4 @@ describe('notifications as a message provider', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
-
-  const shared = resolvePactDir();
-  const files = existsSync(shared)
-    ? readdirSync(shared)
-        .filter((f) => f.endsWith('-notifications.json'))
-        .map((f) => join(shared, f))
-    : [];
-  it.skipIf(files.length === 0)(
-    `honours the pacts in ${shared} that name it as provider (${files.length})`,
-    async () => {
-      await verify({ pactFiles: files });
-    },
-    60_000,
-  );
 });
