@@ -20,6 +20,7 @@ import {
 } from '@humangov/sdk';
 import {
   createReadiness,
+  drainOutbox,
   type Records,
   type RunningService,
   type ServiceContext,
@@ -146,6 +147,7 @@ export async function startAudit(context: ServiceContext, options: AuditOptions 
     async close() {
       readiness.markStopping();
       await router.close();
+      await drainOutbox(db.outbox);
       await relay.close();
     },
   };

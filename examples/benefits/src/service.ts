@@ -9,6 +9,7 @@ import { createOutbox, createOutboxRelay, createRouter, inbox } from '@humangov/
 import {
   createHttpApp,
   createReadiness,
+  drainOutbox,
   type RunningService,
   type ServiceContext,
   type Tx,
@@ -144,6 +145,7 @@ export async function startBenefits(context: ServiceContext, options: BenefitsOp
       clock.stop();
       replies.close();
       await router.close();
+      await drainOutbox(db.outbox);
       await relay.close();
       await http.close();
     },

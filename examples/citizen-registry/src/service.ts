@@ -8,6 +8,7 @@ import { createOutbox, createOutboxRelay } from '@humangov/sdk';
 import {
   createHttpApp,
   createReadiness,
+  drainOutbox,
   type RunningService,
   type ServiceContext,
   type Tx,
@@ -85,6 +86,7 @@ export async function startCitizenRegistry(
       readiness.markStopping();
       // Nothing consumed, so nothing to drain first: stop taking requests, then let the relay finish its batch.
       await app.close();
+      await drainOutbox(db.outbox);
       await relay.close();
     },
   };

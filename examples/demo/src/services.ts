@@ -16,6 +16,7 @@ import {
   type DatabaseConfig,
   type Log,
   openDatabase,
+  type Readiness,
   type ServiceContext,
   type TransportConfig,
 } from '@humangov-examples/kit';
@@ -28,8 +29,16 @@ export type Controls = Record<string, (...args: any[]) => Promise<unknown>>;
 
 export interface StartedService {
   readonly url?: string;
+  /** The service's readiness (`/readyz`): ready once it runs, not ready from the start of `close()`. */
+  readonly readiness: Readiness;
   readonly controls: Controls;
   close(): Promise<void>;
+}
+
+/** Where the HTTP APIs listen (the containers set `PORT` and `HOST`). @default any free port on 127.0.0.1 */
+export interface HttpSettings {
+  readonly port?: number;
+  readonly host?: string;
 }
 
 export async function startService(
@@ -37,6 +46,7 @@ export async function startService(
   settings: DemoSettings,
   log: Log,
   broker?: MemoryBroker,
+  http: HttpSettings = {},
 ): Promise<StartedService> {
   const transportConfig: TransportConfig =
     settings.transport === 'memory'
@@ -55,7 +65,7 @@ export async function startService(
   const base: Controls = { published: async () => [...published] };
 
   const started = await (async (): Promise<{
-    service: { url?: string; close(): Promise<void> };
+    service: { url?: string; readiness: Readiness; close(): Promise<void> };
     controls: Controls;
   }> => {
     switch (name) {
@@ -98,7 +108,11 @@ export async function startService(
         };
       }
       case 'benefits': {
-        const service = await startBenefits(context, { port: 0, stepTimeoutMs: 20_000 });
+        const service = await startBenefits(context, {
+          port: http.port ?? 0,
+          ...(http.host && { host: http.host }),
+          stepTimeoutMs: 20_000,
+        });
         return {
           service,
           controls: {
@@ -111,7 +125,10 @@ export async function startService(
         };
       }
       case 'citizen-registry': {
-        const service = await startCitizenRegistry(context, { port: 0 });
+        const service = await startCitizenRegistry(context, {
+          port: http.port ?? 0,
+          ...(http.host && { host: http.host }),
+        });
         return {
           service,
           controls: {
@@ -124,6 +141,7 @@ export async function startService(
 
   return {
     ...(started.service.url !== undefined && { url: started.service.url }),
+    readiness: started.service.readiness,
     controls: { ...base, ...started.controls },
     async close() {
       await started.service.close();

@@ -10,7 +10,13 @@
 
 import type { EventMap } from '@humangov/events';
 import { createOutbox, createOutboxRelay, createRouter, inbox } from '@humangov/sdk';
-import { createReadiness, type RunningService, type ServiceContext, type Tx } from '@humangov-examples/kit';
+import {
+  createReadiness,
+  drainOutbox,
+  type RunningService,
+  type ServiceContext,
+  type Tx,
+} from '@humangov-examples/kit';
 import {
   type ActiveAward,
   activeAwards,
@@ -109,6 +115,7 @@ export async function startEligibility(
     async close() {
       readiness.markStopping();
       await router.close();
+      await drainOutbox(db.outbox);
       await relay.close();
     },
   };

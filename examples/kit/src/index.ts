@@ -27,6 +27,7 @@ export {
   ProblemError,
 } from './http.js';
 export { isoDate, uuidFrom } from './ids.js';
+export { type DrainOptions, drainOutbox } from './outbox-drain.js';
 export {
   createTransport,
   type Log,

@@ -6,7 +6,7 @@
  */
 
 import { createOutbox, createOutboxRelay, createRouter } from '@humangov/sdk';
-import { createReadiness, type RunningService, type ServiceContext } from '@humangov-examples/kit';
+import { createReadiness, drainOutbox, type RunningService, type ServiceContext } from '@humangov-examples/kit';
 import type { DeliveryGateway } from './gateway.js';
 import { createSendHandler, NOTIFICATION_KINDS } from './send.js';
 
@@ -72,6 +72,7 @@ export async function startNotifications(
     async close() {
       readiness.markStopping();
       await router.close();
+      await drainOutbox(db.outbox);
       await relay.close();
       await options.deadLetters.close();
     },

@@ -15,7 +15,13 @@ import {
   wrap,
 } from '@humangov/resilience';
 import { createOutbox, createOutboxRelay, createRouter } from '@humangov/sdk';
-import { createReadiness, type Log, type RunningService, type ServiceContext } from '@humangov-examples/kit';
+import {
+  createReadiness,
+  drainOutbox,
+  type Log,
+  type RunningService,
+  type ServiceContext,
+} from '@humangov-examples/kit';
 import type { BankGateway } from './bank.js';
 import { createPaymentHandlers, PAYMENT_KIND, type Payment, type PaymentStatus } from './handlers.js';
 
@@ -86,6 +92,7 @@ export async function startPayments(context: ServiceContext, options: PaymentsOp
     async close() {
       readiness.markStopping();
       await router.close();
+      await drainOutbox(db.outbox);
       await relay.close();
     },
   };
