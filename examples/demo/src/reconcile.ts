@@ -82,9 +82,11 @@ export async function reconcile(host: Host, citizens: number, scenario: Scenario
     },
     {
       name: 'published = consumed',
-      ok: missing.length === 0 && extra.length === 0 && duplicated.length === 0 && published.size > 0,
+      // Extra audited events are reported, not failed: on a shared Kafka or RabbitMQ other clients may publish to
+      // the catalog's topics too. A missing or twice-audited event is a loss or a duplicate: those fail.
+      ok: missing.length === 0 && duplicated.length === 0 && published.size > 0,
       detail: `${published.size} events published, ${published.size - missing.length} of them in the audit log${
-        extra.length ? `, ${extra.length} audited events nobody published: ${extra.slice(0, 5).join(', ')}` : ''
+        extra.length ? `, ${extra.length} audited events from outside this run (other clients of the broker)` : ''
       }${duplicated.length ? `, ${duplicated.length} audited twice: ${duplicated.slice(0, 5).join(', ')}` : ''}${
         missing.length ? `, missing: ${missing.slice(0, 5).join(', ')}` : ''
       }`,
