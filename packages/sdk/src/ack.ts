@@ -6,5 +6,8 @@
  * is at-least-once as always.
  */
 export function settle(ack: Promise<void>): void {
-  ack.catch(() => {});
+  ack.catch(ignore);
 }
+
+// One function for every message: no closure per ack.
+const ignore = (): void => {};

@@ -148,6 +148,65 @@ describe('outbox relay', () => {
     await expect(r.start()).rejects.toMatchObject({ code: 'HUMANGOV_TRANSPORT_CLOSED' });
   });
 
+  it('claims the next batch while one publishes, keeps every key in order, and close() hands back a batch claimed ahead', async () => {
+    const inner = createMemoryTransport();
+    const slow: PublisherPort = {
+      publish: async (message: TransportMessage, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return inner.publish(message, options);
+      },
+      close: () => inner.close(),
+    };
+    const { store, outbox } = setup(slow);
+    const sink = await collect(inner, 'citizen.registered', 'check');
+    open.push(sink);
+    const keys = citizens(30);
+    for (let seq = 0; seq < 4; seq++) {
+      await store.transaction(async (tx) => {
+        for (const key of keys) {
+          await outbox.add(
+            tx,
+            'citizen.registered',
+            { ...registered, citizen_id: key },
+            { id: eventId('p', key, seq) },
+          );
+        }
+      });
+    }
+    // Rows claimed and not yet marked or released: a claim while some are out overlaps another batch.
+    let outstanding = 0;
+    let claimsBesideABatch = 0;
+    const watched = {
+      ...store.outbox,
+      claim: async (limit: number, leaseMs: number) => {
+        if (outstanding > 0) claimsBesideABatch++;
+        const rows = await store.outbox.claim(limit, leaseMs);
+        outstanding += rows.length;
+        return rows;
+      },
+      markPublished: async (ids: readonly string[]) => {
+        await store.outbox.markPublished(ids);
+        outstanding -= ids.length;
+      },
+      release: async (ids: readonly string[]) => {
+        await store.outbox.release(ids);
+        outstanding -= ids.length;
+      },
+    };
+    const options = { store: watched, transport: slow, batchSize: 10, leaseMs: 60_000, pollMs: 20 };
+    const first = createOutboxRelay(options);
+    await first.start();
+    await waitFor('some events', () => sink.received.length >= 30);
+    await first.close();
+    expect(claimsBesideABatch).toBeGreaterThan(0);
+    // Rows claimed ahead but not published were released: another relay takes them long before their 60 s lease.
+    const second = createOutboxRelay(options);
+    open.push(second);
+    await second.start();
+    await waitFor('120 events', () => orderReport(sink.received.map(idOf)).distinct === 120, 5_000);
+    expect(orderReport(sink.received.map(idOf))).toEqual({ duplicates: 0, outOfOrder: 0, distinct: 120 });
+  });
+
   it('deletes published rows after the retention and emits lag events', async () => {
     const { store, outbox, relay, events } = setup();
     await store.transaction((tx) => outbox.add(tx, 'citizen.registered', registered));

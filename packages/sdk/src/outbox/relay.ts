@@ -1,11 +1,15 @@
 /**
  * The outbox relay: publishes committed outbox rows through any transport, at least once, in per-key order.
  *
- * One cycle: claim up to `batchSize` rows (one store round trip, leased for `leaseMs`), publish them — rows of
+ * The pipeline: claim up to `batchSize` rows (one store round trip, leased for `leaseMs`), publish them — rows of
  * different keys concurrently, rows of one key one after another, each only after the previous one's broker
  * confirmation — then mark the published ones in one round trip and release the failed ones (and the later rows
- * of their key) for a retry. Several relays (processes) may run on one store: the store's claim gives each row,
- * and each key's pending rows, to one relay at a time (see `OutboxStore.claim`).
+ * of their key) for a retry. The three steps overlap across batches: after a full batch the next one is claimed
+ * while this one publishes, and a batch is marked while the next one publishes (at most one batch per step).
+ * Overlapping keeps per-key order because the store's claim leaves out every row whose key has an older
+ * unpublished row outside that claim: a batch's keys stay out of the next claim until it is marked. Several relays
+ * (processes) may run on one store: the store's claim gives each row, and each key's pending rows, to one relay at
+ * a time (see `OutboxStore.claim`).
  *
  * Guarantees and their limits:
  * - at-least-once: a row is marked only after the broker confirmed it. A relay that crashes (or whose publishes
@@ -15,13 +19,16 @@
  *   A relay stops publishing a batch once 80% of its lease has passed (the rest is left to lease expiry), so two
  *   relays never publish one key at once unless a single publish hangs past the lease (the publish signal aborts
  *   it then, but a broker may still store it).
- * - wake-up: after a full batch the relay claims again at once; otherwise it waits `pollMs`, or less when the store
- *   notifies (`OutboxNotifier`: PostgreSQL LISTEN/NOTIFY). After a failure it waits `pollMs`, doubling per
- *   consecutive failure up to 30 s, notifications ignored (no hot loop against a down broker or database).
+ * - wake-up: after a full batch the relay claims again at once; when a claim that ran beside another batch comes
+ *   back short, it claims once more after that batch; otherwise it waits `pollMs`, or less when the store notifies
+ *   (`OutboxNotifier`: PostgreSQL LISTEN/NOTIFY). After a failure it finishes the batch in flight, hands a claimed
+ *   but unpublished batch back (`release`), and waits `pollMs`, doubling per consecutive failure up to 30 s,
+ *   notifications ignored (no hot loop against a down broker or database).
  */
 import { isOutboxNotifier, type OutboxLag, type OutboxRow, type OutboxStore } from '@humangov/resilience';
 import { ClosedError } from '../errors.js';
-import type { PublisherPort, TransportMessage } from '../transport/port.js';
+import type { PublisherPort } from '../transport/port.js';
+import { type PublishedBatch, publishBatch } from './relay-batch.js';
 import { type OutboxRelayListener, RelayListeners } from './relay-events.js';
 
 /** The store operations a relay uses (any `OutboxStore`, whatever its transaction type). */
@@ -34,11 +41,10 @@ export interface OutboxRelayOptions {
   /** Most rows claimed and published per cycle. @default 500 */
   readonly batchSize?: number;
   /**
-   * Batches in flight at once (claim -> publish -> mark cycles running side by side), so claiming and marking
-   * overlap publishing. Safe for order: a batch's rows count as "leased by someone else" for the other cycles.
-   * Worth raising only when pending rows spread over many keys (PostgreSQL -> Kafka, 5,000 distinct keys:
-   * ~4.8k -> ~7.3k events/s at 2 in a quick test); with few busy keys the extra cycles find them leased, claim
-   * nothing and sleep `pollMs` (100 keys x 100 rows to memory: ~10-14k -> ~4-9k events/s).
+   * Pipelines running side by side (each overlaps its own claim, publish and mark steps, see above). Safe for
+   * order: a batch's rows count as "leased by someone else" for the other pipelines. Worth raising only when
+   * pending rows spread over many keys; with few busy keys the extra pipelines find them leased, claim nothing and
+   * sleep `pollMs`.
    * @default 1
    */
   readonly concurrency?: number;
@@ -72,9 +78,10 @@ export interface OutboxRelay {
 
 const MAX_BACKOFF_MS = 30_000;
 
-interface BatchResult {
-  readonly claimed: number;
-  readonly failed: number;
+/** A claimed batch and when its claim was sent (the lease counts from then). */
+interface Claim {
+  readonly rows: OutboxRow[];
+  readonly started: number;
 }
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -118,56 +125,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wake();
     });
 
-  async function publishGroup(
-    rows: readonly OutboxRow[],
-    deadline: number,
-    out: { published: string[]; failed: string[] },
-  ) {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return; // left to lease expiry: releasing could hand a key to two relays at once
-      try {
-        await transport.publish(toMessage(row), { signal: AbortSignal.timeout(Math.ceil(remaining)) });
-        out.published.push(row.id);
-      } catch (error) {
-        listeners.emit({
-          kind: 'publish-failed',
-          id: row.id,
-          channel: row.channel,
-          ...(row.key !== undefined && { key: row.key }),
-          error,
-        });
-        for (const rest of rows.slice(i)) out.failed.push(rest.id);
-        return;
-      }
+  /** Claims a batch; `undefined` when the store failed (reported). */
+  async function claim(): Promise<Claim | undefined> {
+    const started = performance.now();
+    try {
+      return { rows: await store.claim(batchSize, leaseMs), started };
+    } catch (error) {
+      listeners.emit({ kind: 'store-failed', operation: 'claim', error });
+      return undefined;
     }
   }
 
-  async function cycle(): Promise<BatchResult> {
-    const started = performance.now();
-    let rows: OutboxRow[];
-    try {
-      rows = await store.claim(batchSize, leaseMs);
-    } catch (error) {
-      listeners.emit({ kind: 'store-failed', operation: 'claim', error });
-      return { claimed: 0, failed: 1 };
-    }
-    if (rows.length === 0) return { claimed: 0, failed: 0 };
-    // Leases count from before the claim was sent, so the relay's deadline errs early against the store's clock.
-    const deadline = started + leaseMs * 0.8;
-    const groups = new Map<string, OutboxRow[]>();
-    const unkeyed: OutboxRow[][] = [];
-    for (const row of rows) {
-      if (row.key === undefined) unkeyed.push([row]);
-      else {
-        const group = groups.get(row.key);
-        if (group) group.push(row);
-        else groups.set(row.key, [row]);
-      }
-    }
-    const out = { published: [] as string[], failed: [] as string[] };
-    await Promise.all([...groups.values(), ...unkeyed].map((group) => publishGroup(group, deadline, out)));
+  /** Marks the published rows, releases the failed ones; resolves with the failures (publish, mark) of the batch. */
+  async function settle(batch: Claim, out: PublishedBatch): Promise<number> {
     let failed = out.failed.length;
     try {
       await store.markPublished(out.published);
@@ -176,35 +146,84 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       listeners.emit({ kind: 'store-failed', operation: 'mark', error });
       failed++;
     }
-    if (out.failed.length > 0 && performance.now() < deadline) {
+    if (out.failed.length > 0 && performance.now() < out.deadline) {
       await store.release(out.failed).catch((error: unknown) => {
         listeners.emit({ kind: 'store-failed', operation: 'release', error });
       });
     }
     listeners.emit({
       kind: 'batch',
-      claimed: rows.length,
+      claimed: batch.rows.length,
       published: out.published.length,
       failed: out.failed.length,
-      durationMs: performance.now() - started,
+      durationMs: performance.now() - batch.started,
     });
-    return { claimed: rows.length, failed };
+    return failed;
+  }
+
+  /** Hands back a batch claimed ahead but not published (nothing of it went out, so another claim may take it). */
+  async function giveBack(batch: Promise<Claim | undefined> | undefined): Promise<void> {
+    const claimed = await batch;
+    if (!claimed || claimed.rows.length === 0) return;
+    await store.release(claimed.rows.map((row) => row.id)).catch((error: unknown) => {
+      listeners.emit({ kind: 'store-failed', operation: 'release', error });
+    });
   }
 
   async function run(): Promise<void> {
     let failures = 0;
+    // The batch claimed ahead (while the previous one published), and the published batch not yet marked.
+    let ahead: Promise<Claim | undefined> | undefined;
+    let unmarked: { readonly batch: Claim; readonly out: PublishedBatch } | undefined;
+    const markNow = (): Promise<number> => {
+      const done = unmarked ? settle(unmarked.batch, unmarked.out) : Promise.resolve(0);
+      unmarked = undefined;
+      return done;
+    };
+    const backOff = async () => {
+      await markNow();
+      await giveBack(ahead);
+      ahead = undefined;
+      failures++;
+      await pause(Math.min(MAX_BACKOFF_MS, pollMs * 2 ** (failures - 1)), undefined);
+    };
     while (state === 'running') {
       const seen = notifications;
-      const result = await cycle();
-      if (state !== 'running') break;
-      if (result.failed > 0) {
-        failures++;
-        await pause(Math.min(MAX_BACKOFF_MS, pollMs * 2 ** (failures - 1)), undefined);
+      // A claim beside a batch in flight leaves that batch's keys out, so a short answer does not mean drained.
+      const beside = ahead !== undefined || unmarked !== undefined;
+      const batch = await (ahead ?? claim());
+      ahead = undefined;
+      if (!batch) {
+        await backOff();
+        continue;
+      }
+      if (batch.rows.length === 0) {
+        if ((await markNow()) > 0) await backOff();
+        else if (!beside) {
+          failures = 0;
+          await pause(pollMs, seen);
+        }
+        continue;
+      }
+      // Publishing starts first (a synchronous store, SQLite, then works while the broker answers): the previous
+      // batch is marked and, after a full batch, the next one claimed while this one publishes.
+      const publishing = publishBatch(transport, batch.rows, batch.started + leaseMs * 0.8, listeners);
+      const marking = markNow();
+      if (batch.rows.length === batchSize && state === 'running') ahead = claim();
+      const out = await publishing;
+      unmarked = { batch, out };
+      if ((await marking) > 0 || out.failed.length > 0) {
+        await backOff();
         continue;
       }
       failures = 0;
-      if (result.claimed < batchSize) await pause(pollMs, seen);
+      if (batch.rows.length < batchSize && !beside && state === 'running') {
+        if ((await markNow()) > 0) await backOff();
+        else await pause(pollMs, seen);
+      }
     }
+    await markNow();
+    await giveBack(ahead);
   }
 
   const every = (ms: number, fn: () => Promise<void>) => {
@@ -260,15 +279,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   };
   return relay;
 }
-
-const toMessage = (row: OutboxRow): TransportMessage => ({
-  channel: row.channel,
-  ...(row.key !== undefined && { key: row.key }),
-  attributes: row.attributes,
-  ...(row.contentType !== undefined && { contentType: row.contentType }),
-  headers: row.headers,
-  body: row.body,
-});
 
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`outbox relay: ${name} must be > 0, got ${value}`);
