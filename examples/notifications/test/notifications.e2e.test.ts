@@ -54,7 +54,7 @@ const request = () => ({
   requested_by: 'benefits' as const,
   requested_at: '2026-04-01T09:00:00Z',
 });
-const sentOf = (id: string) => listener.of('notification.sent').filter((d) => d.notification_id === id);
+const sentOf = (id: string) => listener.dataOf('notification.sent').filter((d) => d.notification_id === id);
 const sent = (id: string) => until(() => sentOf(id)[0]);
 /** Requests travel keyed by citizen: once a later request of the same citizen is sent, earlier ones were handled. */
 async function fence() {

@@ -51,7 +51,7 @@ const revocation = (a: Approval) => ({
   reason: 'payment-failed' as const,
   revoked_at: '2026-04-01T10:00:00Z',
 });
-const of = (type: string, awardId: string) => listener.of(type).filter((d) => d.award_id === awardId);
+const of = (type: string, awardId: string) => listener.dataOf(type).filter((d) => d.award_id === awardId);
 const outcome = (type: string, awardId: string) => until(() => of(type, awardId)[0]);
 
 describe('payments', () => {
