@@ -66,7 +66,13 @@ export function safeJsonParse(input: unknown, options: SafeJsonOptions = {}): Re
     return { issues: [{ path: '', message: `input is not valid JSON: ${reason}`, code: 'HUMANGOV_JSON_INVALID' }] };
   }
   // JSON.parse makes trees (no cycles, no shared objects), so this walk needs no ancestor list.
-  if (fits(() => isParsedSafe(value, 0, maxDepth, options.freeze === true))) return { value };
+  let safe = false;
+  try {
+    safe = isParsedSafe(value, 0, maxDepth, options.freeze === true);
+  } catch {
+    // Out of stack (only with a very large maxDepth): the iterative walk below reports the problem.
+  }
+  if (safe) return { value };
   const issues = findUnsafe(value, maxDepth);
   if (issues.length > 0) return { issues };
   // Only when the recursive walk ran out of stack under a very large maxDepth.
