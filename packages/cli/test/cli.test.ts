@@ -69,7 +69,7 @@ describe('humangov', () => {
         'CitizenRegisteredV1',
         'citizen.registered',
         'citizen-registry',
-        'audit, notifications',
+        'audit, eligibility, notifications',
       ],
       [
         'citizen.registered',
@@ -77,7 +77,7 @@ describe('humangov', () => {
         'CitizenRegisteredV2',
         'citizen.registered',
         'citizen-registry',
-        'audit, notifications',
+        'audit, eligibility, notifications',
       ],
     ]);
     // Columns line up: every row's CHANNEL starts where the header's does.

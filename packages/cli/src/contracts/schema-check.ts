@@ -14,6 +14,7 @@ import { appendPactPath } from '@humangov/testing';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fromPointer } from '../diagnostics.js';
+import { VALUE_ASSERTIONS } from '../json-schema-keywords.js';
 import { isObject, type Located, nodeId } from '../load/workspace.js';
 import type { Problem } from './finding.js';
 import type { RuleIndex } from './rules.js';
@@ -33,24 +34,7 @@ export interface SchemaCheckInput {
 }
 
 /** Keywords about a value rather than its type: a `type`-like matcher does not ask for them. */
-const VALUE_KEYWORDS = new Set([
-  'enum',
-  'const',
-  'pattern',
-  'format',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-]);
+const VALUE_KEYWORDS = new Set<string>(['enum', 'const', ...VALUE_ASSERTIONS]);
 
 export class SchemaChecker {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false });

@@ -2,6 +2,8 @@
  * A schema seen through `$ref`s and `allOf`: the flattened facts the comparison needs. JSON Schema draft-07 /
  * 2020-12 as AsyncAPI 3 and OpenAPI 3.x use it, plus OpenAPI 3.0's `nullable` and boolean `exclusiveMinimum`.
  */
+
+import { VALUE_ASSERTIONS } from '../json-schema-keywords.js';
 import { isObject, type Located, nodeId, type Workspace } from '../load/workspace.js';
 
 /** A schema position: a node, `true` (anything: an absent schema or an open content model) or `false` (nothing). */
@@ -73,22 +75,7 @@ const STRUCTURAL = new Set([
   '$ref',
 ]);
 /** Scalar assertions compared keyword by keyword (schema-keywords.ts). */
-export const SCALAR_KEYWORDS = new Set([
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-]);
+export const SCALAR_KEYWORDS = new Set<string>(VALUE_ASSERTIONS);
 
 /** Follows `$ref`s; a broken reference counts as "anything" (the workspace has reported it). */
 export function resolveSchema(ws: Workspace, ref: SchemaRef | undefined): Located | boolean {

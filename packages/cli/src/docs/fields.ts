@@ -3,6 +3,8 @@
  * tables and version diffs. Reads Schema Objects (AsyncAPI 3.0 "Schema Object", JSON Schema draft-07) through the
  * shared Workspace, so `$ref`s resolve exactly as for `humangov generate`.
  */
+
+import { VALUE_ASSERTIONS } from '../json-schema-keywords.js';
 import { isObject, type Located, nodeId, type Workspace } from '../load/workspace.js';
 import type { SchemaTransform } from '../transform/schema-object.js';
 
@@ -23,21 +25,7 @@ export interface FieldRow {
   readonly deprecated: boolean;
 }
 
-const CONSTRAINTS = [
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'default',
-] as const;
+const CONSTRAINTS = [...VALUE_ASSERTIONS, 'default'] as const;
 /** Nesting deeper than this is cut (a row says so); real payloads stay far below it. */
 const MAX_DEPTH = 8;
 
