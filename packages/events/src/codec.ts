@@ -351,12 +351,12 @@ export function createCodec<M extends EventMapShape>(catalog: CatalogOf<M>, opti
   }
 
   function serialize(event: CloudEvent): Uint8Array {
-    const { data, ...attributes } = event as CloudEvent & Record<string, unknown>;
-    const wire =
-      data instanceof Uint8Array
-        ? { ...attributes, data_base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') }
-        : { ...attributes, data };
-    return encoder.encode(JSON.stringify(wire));
+    const { data } = event;
+    // JSON data: the event is its own wire form (no copy of its attributes).
+    if (!(data instanceof Uint8Array)) return encoder.encode(JSON.stringify(event));
+    const { data: _bytes, ...attributes } = event as CloudEvent & Record<string, unknown>;
+    const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+    return encoder.encode(JSON.stringify({ ...attributes, data_base64: base64 }));
   }
 
   function parse(input: unknown, parseOptions?: ParseOptions): Result<CloudEvent> {
