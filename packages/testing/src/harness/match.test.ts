@@ -16,7 +16,14 @@ describe('partial matching', () => {
   });
 
   it('closest picks the candidate with the fewest differences, the earliest on a tie', () => {
-    const found = closest([{ a: 1, b: 1 }, { a: 2, b: 1 }, { a: 2, b: 9 }], (c) => mismatches(c, { a: 2, b: 2 }));
+    const found = closest(
+      [
+        { a: 1, b: 1 },
+        { a: 2, b: 1 },
+        { a: 2, b: 9 },
+      ],
+      (c) => mismatches(c, { a: 2, b: 2 }),
+    );
     expect(found?.index).toBe(1);
     expect(closest([], () => [])).toBeUndefined();
   });
