@@ -56,12 +56,14 @@ describe('circuit breaker: a dependency that fails 100 % then recovers', () => {
     // The state as the client reports it, and every request it sends tagged with the period it was sent in.
     let state = 'closed';
     let period = 0;
-    const periods: Array<{ state: string; at: number; sent: number }> = [{ state: 'closed', at: 0, sent: 0 }];
+    type Period = { state: string; at: number; sent: number; inFlight: number; maxInFlight: number };
+    const periodOf = (state: string, at: number): Period => ({ state, at, sent: 0, inFlight: 0, maxInFlight: 0 });
+    const periods: Period[] = [periodOf('closed', 0)];
     const onEvent = (e: HttpClientEvent) => {
       if (e.type !== 'circuit') return;
       state = e.to;
       period++;
-      periods.push({ state: e.to, at: performance.now(), sent: 0 });
+      periods.push(periodOf(e.to, performance.now()));
     };
     const client = createClient<Paths>({
       baseUrl,
@@ -75,9 +77,16 @@ describe('circuit breaker: a dependency that fails 100 % then recovers', () => {
         halfOpenAfterMs: HALF_OPEN_AFTER_MS,
         halfOpenMaxProbes: PROBES,
       },
-      fetch: (request) => {
-        periods[period]!.sent++;
-        return fetch(request);
+      // Requests are counted in the period they were sent in, with how many of them were in flight at once.
+      fetch: async (request) => {
+        const p = periods[period]!;
+        p.sent++;
+        p.maxInFlight = Math.max(p.maxInFlight, ++p.inFlight);
+        try {
+          return await fetch(request);
+        } finally {
+          p.inFlight--;
+        }
       },
       onEvent,
     });
@@ -111,7 +120,8 @@ describe('circuit breaker: a dependency that fails 100 % then recovers', () => {
     const sentWhileOpen = periods.filter((p) => p.state === 'open').reduce((n, p) => n + p.sent, 0);
     const halfOpen = periods.filter((p) => p.state === 'half-open');
     const halfOpenWhileFailing = halfOpen.filter((p) => p.at < recoveredAt).length;
-    const maxProbes = Math.max(0, ...halfOpen.map((p) => p.sent));
+    const maxProbes = Math.max(0, ...halfOpen.map((p) => p.maxInFlight));
+    const maxPerPeriod = Math.max(0, ...halfOpen.map((p) => p.sent));
     const firstClosed = periods[0]!.sent;
     const transitions = periods.map((p) => p.state).join('>');
     const bound = MINIMUM_THROUGHPUT + LOOPS + PROBES * halfOpenWhileFailing;
@@ -119,7 +129,8 @@ describe('circuit breaker: a dependency that fails 100 % then recovers', () => {
       `breaker fail 100 % for ${FAIL_MS} ms then recover, ${LOOPS} callers: requests reaching the server ` +
         `${arrivals.length} (${whileFailing} while failing, bound ${bound}; ${afterRecovery} after recovery); ` +
         `before opening ${firstClosed}, while open ${sentWhileOpen}, half-open periods ${halfOpen.length} ` +
-        `(${halfOpenWhileFailing} while failing) with at most ${maxProbes} probes each; calls: ${outcomes.ok} ok, ` +
+        `(${halfOpenWhileFailing} while failing) with at most ${maxProbes} probes at once and ${maxPerPeriod} in one ` +
+        `period; calls: ${outcomes.ok} ok, ` +
         `${outcomes.failed} 503, ${outcomes.fastFailed} failed fast, ${outcomes.other} other; ` +
         `closed ${((periods.at(-1)!.at - recoveredAt) / 1000).toFixed(2)} s after recovery; ` +
         `states ${transitions.replace(/(?:half-open>open>)+/g, (m) => `(half-open>open>)x${m.split('>').length >> 1}>`)}; ` +
@@ -128,7 +139,10 @@ describe('circuit breaker: a dependency that fails 100 % then recovers', () => {
     expect(periods[1]?.state).toBe('open');
     expect(sentWhileOpen).toBe(0);
     expect(halfOpen.length).toBeGreaterThan(0);
+    // halfOpenMaxProbes bounds the probes in flight at once; PROBES successes close the circuit, so one period sends
+    // at most PROBES successes plus the PROBES - 1 still in flight when the last of them closes it.
     expect(maxProbes).toBeLessThanOrEqual(PROBES);
+    expect(maxPerPeriod).toBeLessThanOrEqual(2 * PROBES - 1);
     expect(firstClosed).toBeLessThanOrEqual(MINIMUM_THROUGHPUT + LOOPS);
     expect(whileFailing).toBeLessThanOrEqual(bound);
     // No storm in time either: about one half-open period per HALF_OPEN_AFTER_MS while failing.
