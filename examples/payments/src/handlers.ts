@@ -1,7 +1,10 @@
 /**
  * Payments' event handlers, as plain functions of the event: the service routes them, and the consumer pact tests
  * call the very same functions. Idempotency comes from the payment record: its id is derived from the award, and
- * each handler moves it forward only from the state it expects, so a redelivered event changes nothing.
+ * each handler moves it forward only from the state it expects (re-read, locked, in its transaction), so a
+ * redelivered event changes nothing. A transfer in flight is `disbursing`: a cancellation arriving then waits
+ * (`PaymentInFlightError`, retried) until the transfer's outcome is stored, so a payment is never both cancelled
+ * and disbursed.
  */
 
 import type { CloudEvent, EventMap, EventOf } from '@humangov/events';
@@ -10,7 +13,14 @@ import type { Outbox } from '@humangov/sdk';
 import { type Log, type ServiceDatabase, type Tx, uuidFrom } from '@humangov-examples/kit';
 import type { BankGateway } from './bank.js';
 
-export type PaymentStatus = 'scheduled' | 'disbursed' | 'failed' | 'cancelled';
+export type PaymentStatus = 'scheduled' | 'disbursing' | 'disbursed' | 'failed' | 'cancelled';
+
+/** A cancellation met a transfer in flight: retry it once the transfer's outcome is stored. */
+export class PaymentInFlightError extends Error {
+  override readonly name = 'PaymentInFlightError';
+  readonly code = 'PAYMENT_IN_FLIGHT';
+  readonly retryable = true;
+}
 
 /** A payment record (kind `payment`, keyed by `paymentId`). */
 export interface Payment {
@@ -58,7 +68,16 @@ export interface PaymentHandlers {
 export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentHandlers {
   const { db, outbox, bank, transfer, log } = options;
   const save = (tx: Tx, payment: Payment) => db.records.put(tx, PAYMENT_KIND, payment.paymentId, payment);
-  const load = async (paymentId: string) => (await db.records.get<Payment>(PAYMENT_KIND, paymentId))?.value;
+  const load = async (paymentId: string, tx?: Tx) =>
+    (await db.records.get<Payment>(PAYMENT_KIND, paymentId, tx, { forUpdate: true }))?.value;
+  /** Moves the stored payment from `from` to what `change` makes of it, in one transaction; false if it was not at `from`. */
+  const advance = (paymentId: string, from: readonly PaymentStatus[], change: (tx: Tx, p: Payment) => Promise<void>) =>
+    db.transaction(async (tx) => {
+      const current = await load(paymentId, tx);
+      if (!current || !from.includes(current.status)) return false;
+      await change(tx, current);
+      return true;
+    });
 
   async function disburse(payment: Payment, cause: CloudEvent) {
     let attempts = 0;
@@ -67,7 +86,7 @@ export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentH
         attempts++;
         return bank.transfer(payment.paymentId, payment.amountMinor, signal);
       });
-      await db.transaction(async (tx) => {
+      await advance(payment.paymentId, ['disbursing'], async (tx) => {
         await save(tx, { ...payment, status: 'disbursed', attempts, bankReference: reference });
         await outbox.add(
           tx,
@@ -86,7 +105,7 @@ export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentH
       });
     } catch {
       log('payments', `payment ${payment.paymentId.slice(0, 8)} failed after ${attempts} attempt(s)`);
-      await db.transaction(async (tx) => {
+      await advance(payment.paymentId, ['disbursing'], async (tx) => {
         await save(tx, { ...payment, status: 'failed', attempts });
         await outbox.add(
           tx,
@@ -106,14 +125,22 @@ export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentH
     }
   }
 
-  /** Cancels the award's payment unless it was disbursed (that needs a recovery, out of this example's scope). */
+  /**
+   * Cancels the award's payment unless it was disbursed (that needs a recovery, out of this example's scope). While
+   * its transfer is in flight it throws `PaymentInFlightError`, so the router retries the event.
+   */
   const cancel =
     (reason: 'award-revoked' | 'award-suspended') =>
     async (event: CloudEvent & { readonly data: { readonly award_id: string } }) => {
       const paymentId = paymentIdOf(event.data.award_id);
-      const payment = await load(paymentId);
-      if (!payment || payment.status === 'cancelled' || payment.status === 'disbursed') return;
+      let inFlight = false;
       await db.transaction(async (tx) => {
+        const payment = await load(paymentId, tx);
+        if (!payment || payment.status === 'cancelled' || payment.status === 'disbursed') return;
+        if (payment.status === 'disbursing') {
+          inFlight = true;
+          return;
+        }
         await save(tx, { ...payment, status: 'cancelled' });
         await outbox.add(
           tx,
@@ -128,6 +155,7 @@ export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentH
           { causedBy: event, id: uuidFrom(`payment.cancelled:${paymentId}`) },
         );
       });
+      if (inFlight) throw new PaymentInFlightError(`payment ${paymentId} is being transferred: cancel it afterwards`);
     };
 
   return {
@@ -166,8 +194,12 @@ export function createPaymentHandlers(options: PaymentHandlersOptions): PaymentH
         });
         payment = scheduled;
       }
-      if (payment.status !== 'scheduled') return; // already disbursed, failed or cancelled: a redelivery
-      await disburse(payment, event);
+      // scheduled -> disbursing; a redelivery after a crash mid-transfer finds it disbursing and transfers again (the
+      // bank is idempotent by payment id). Disbursed, failed or cancelled: a redelivery, nothing to do.
+      const claimed = await advance(paymentId, ['scheduled', 'disbursing'], (tx, current) =>
+        save(tx, { ...current, status: 'disbursing' }).then(() => {}),
+      );
+      if (claimed) await disburse({ ...payment, status: 'disbursing' }, event);
     },
     awardRevoked: cancel('award-revoked'),
     suspended: cancel('award-suspended'),

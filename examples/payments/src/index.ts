@@ -5,6 +5,7 @@ export {
   type Payment,
   type PaymentHandlers,
   type PaymentHandlersOptions,
+  PaymentInFlightError,
   type PaymentStatus,
   paymentIdOf,
 } from './handlers.js';

@@ -73,8 +73,10 @@ export async function startPayments(context: ServiceContext, options: PaymentsOp
 
   const on = createPaymentHandlers({ db, outbox, bank: options.bank, transfer, log });
   router.handle('benefit.application-approved', (event) => on.applicationApproved(event));
-  router.handle('benefit.award-revoked', (event) => on.awardRevoked(event));
-  router.handle('benefit.suspended', (event) => on.suspended(event));
+  // A cancellation that meets a transfer in flight is retried until the transfer's outcome is stored.
+  const untilTransferred = { retries: { maxAttempts: 50, initialDelayMs: 20, maxDelayMs: 500 } } as const;
+  router.handle('benefit.award-revoked', { recoverability: untilTransferred }, (event) => on.awardRevoked(event));
+  router.handle('benefit.suspended', { recoverability: untilTransferred }, (event) => on.suspended(event));
 
   const readiness = createReadiness(db);
   await relay.start();
@@ -85,7 +87,13 @@ export async function startPayments(context: ServiceContext, options: PaymentsOp
     readiness,
     breakerState: () => breaker.state,
     async summary() {
-      const counts: Record<PaymentStatus, number> = { scheduled: 0, disbursed: 0, failed: 0, cancelled: 0 };
+      const counts: Record<PaymentStatus, number> = {
+        scheduled: 0,
+        disbursing: 0,
+        disbursed: 0,
+        failed: 0,
+        cancelled: 0,
+      };
       for (const r of await db.records.list<Payment>(PAYMENT_KIND)) counts[r.value.status]++;
       return counts;
     },

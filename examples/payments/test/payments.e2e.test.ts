@@ -73,7 +73,7 @@ describe('payments', () => {
       bank_reference: 'FPS-000001',
     });
     expect(bank.stats).toEqual({ calls: 1, completed: 1 });
-    expect(await payments.summary()).toEqual({ scheduled: 0, disbursed: 1, failed: 0, cancelled: 0 });
+    expect(await payments.summary()).toEqual({ scheduled: 0, disbursing: 0, disbursed: 1, failed: 0, cancelled: 0 });
   });
 
   it('reports a payment failed once its retries are exhausted; the breaker opens and stops calling the bank', async () => {
@@ -98,7 +98,7 @@ describe('payments', () => {
     expect(await outcome('payment.failed', third.award_id)).toMatchObject({ retries_exhausted: true });
     expect(bank.stats).toEqual({ calls: 5, completed: 0 });
     expect(of('payment.disbursed', third.award_id)).toEqual([]);
-    expect(await payments.summary()).toEqual({ scheduled: 0, disbursed: 0, failed: 3, cancelled: 0 });
+    expect(await payments.summary()).toEqual({ scheduled: 0, disbursing: 0, disbursed: 0, failed: 3, cancelled: 0 });
   });
 
   it('cancels the payment of a revoked or suspended award, and never one already disbursed', async () => {
@@ -136,7 +136,7 @@ describe('payments', () => {
     await benefits.publish('benefit.award-revoked', revocation(fence));
     await outcome('payment.cancelled', fence.award_id);
     expect(of('payment.cancelled', paid.award_id)).toEqual([]);
-    expect(await payments.summary()).toEqual({ scheduled: 0, disbursed: 1, failed: 0, cancelled: 3 });
+    expect(await payments.summary()).toEqual({ scheduled: 0, disbursing: 0, disbursed: 1, failed: 0, cancelled: 3 });
   });
 
   it('changes nothing on a redelivered approval', async () => {
@@ -158,6 +158,30 @@ describe('payments', () => {
     expect(of('payment.scheduled', a.award_id)).toHaveLength(1);
     expect(of('payment.disbursed', a.award_id)).toHaveLength(1);
     expect(bank.stats).toEqual({ calls: 2, completed: 2 });
-    expect(await payments.summary()).toEqual({ scheduled: 0, disbursed: 2, failed: 0, cancelled: 0 });
+    expect(await payments.summary()).toEqual({ scheduled: 0, disbursing: 0, disbursed: 2, failed: 0, cancelled: 0 });
+  });
+
+  it('a revocation during a transfer waits for its outcome: a payment is never both disbursed and cancelled', async () => {
+    await payments.close();
+    const slowBank = createSimulatedBank({ latencyMs: 300 });
+    payments = await startPayments(context, { bank: slowBank, breakerOpenMs: 60_000 });
+    const paid = approval();
+    await benefits.publish('benefit.application-approved', paid);
+    await until(() => slowBank.stats.calls === 1); // the transfer is in flight
+    await benefits.publish('benefit.award-revoked', revocation(paid));
+    await outcome('payment.disbursed', paid.award_id);
+
+    // The same race when the transfer fails: the cancellation goes through once the failure is stored.
+    slowBank.outage(true);
+    const failing = approval();
+    await benefits.publish('benefit.application-approved', failing);
+    await until(() => slowBank.stats.calls === 2);
+    await benefits.publish('benefit.award-revoked', revocation(failing));
+    await outcome('payment.cancelled', failing.award_id);
+    expect(of('payment.failed', failing.award_id)).toHaveLength(1);
+
+    // Without the wait, the first revocation would have cancelled a payment the bank was paying out.
+    expect(of('payment.cancelled', paid.award_id)).toEqual([]);
+    expect(await payments.summary()).toEqual({ scheduled: 0, disbursing: 0, disbursed: 1, failed: 0, cancelled: 1 });
   });
 });
