@@ -47,5 +47,5 @@ export {
   type VerifyMessageProviderOptions,
   verifyMessageProvider,
 } from './pact/message-provider.js';
-export { PACT_DIR_ENV, type PactDirOptions, resolvePactDir } from './pact/pact-dir.js';
+export { PACT_DIR_ENV, type PactDirOptions, pactFilesFor, resolvePactDir } from './pact/pact-dir.js';
 export type { Given, PactLogLevel, PactOptions, ProviderState } from './pact/pact-options.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isPactError } from './errors.js';
-import { resolvePactDir } from './pact-dir.js';
+import { pactFilesFor, resolvePactDir } from './pact-dir.js';
 
 function ancestors(dir: string): string[] {
   return dirname(dir) === dir ? [dir] : [dir, ...ancestors(dirname(dir))];
@@ -49,5 +49,20 @@ describe('resolvePactDir', () => {
   it('is pacts/ at the root of this repository by default', () => {
     const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
     expect(resolvePactDir({ env: {} })).toBe(join(repoRoot, 'pacts'));
+  });
+});
+
+describe('pactFilesFor', () => {
+  it('lists the files whose provider is the given one, none when the folder is missing', () => {
+    const { root, pkg } = tree();
+    expect(pactFilesFor('benefits', { from: pkg })).toEqual([]);
+    mkdirSync(join(root, 'pacts'));
+    for (const f of ['payments-benefits.json', 'audit-benefits.json', 'benefits-payments.json', 'notes.txt']) {
+      writeFileSync(join(root, 'pacts', f), '{}');
+    }
+    expect(pactFilesFor('benefits', { from: pkg })).toEqual([
+      join(root, 'pacts', 'audit-benefits.json'),
+      join(root, 'pacts', 'payments-benefits.json'),
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PactOptionsError } from './errors.js';
 
@@ -40,4 +40,17 @@ export function resolvePactDir(options: PactDirOptions = {}): string {
       `no repository root above ${from} (no pnpm-workspace.yaml or .git): ` +
       `pass \`dir\` or set ${PACT_DIR_ENV} to the folder pact files belong in`,
   });
+}
+
+/**
+ * The pact files in the pact folder (`resolvePactDir(options)`) that name `provider`: Pact's file names are
+ * `<consumer>-<provider>.json`. Empty when the folder does not exist (no consumer test wrote one yet).
+ */
+export function pactFilesFor(provider: string, options: PactDirOptions = {}): string[] {
+  const dir = resolvePactDir(options);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(`-${provider}.json`))
+    .sort()
+    .map((file) => join(dir, file));
 }
