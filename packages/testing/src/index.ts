@@ -3,8 +3,15 @@
  * The transport conformance suite is on its own subpath, `@humangov/testing/conformance` (it needs vitest).
  */
 export { type Collector, type CollectorOptions, collect, createCollector } from './collect.js';
+// Errors of the harness and of the Pact file reader (errors.ts holds the /pact subpath's too).
+export {
+  HarnessError,
+  type HarnessErrorCode,
+  isPactFileError,
+  PactFileError,
+  type PactFileErrorCode,
+} from './errors.js';
 // Harness on the memory transport, and the fault-injecting transport wrapper.
-export { HarnessError, type HarnessErrorCode } from './harness/errors.js';
 export {
   FAULT_SIDE,
   type FaultKind,
@@ -28,7 +35,6 @@ export {
 } from './harness/harness.js';
 export type { DeepPartial, Mismatch } from './harness/match.js';
 // Pact file reader (pure TypeScript; no Pact JS): V1-V4 pacts as one typed model.
-export { isPactFileError, PactFileError, type PactFileErrorCode } from './pact-file/errors.js';
 export type {
   Pact,
   PactAsyncMessageInteraction,

@@ -18,7 +18,7 @@ export {
   type PactProblem,
   PactVerificationError,
   type PactVerificationFailure,
-} from './pact/errors.js';
+} from './errors.js';
 export {
   type HeaderValues,
   type HttpExpectation,

@@ -28,8 +28,8 @@ import {
   type Router,
   type Transport,
 } from '@humangov/sdk';
+import { HarnessError } from '../errors.js';
 import { delay } from '../wait.js';
-import { HarnessError } from './errors.js';
 import { createFaultyTransport, type Faults, type FaultyTransportOptions } from './faulty-transport.js';
 import { closest, type DeepPartial, type Mismatch, mismatches, show } from './match.js';
 import { createRecordingTransport } from './recorder.js';

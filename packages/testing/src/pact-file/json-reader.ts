@@ -1,5 +1,5 @@
 /** Typed access to parsed JSON that fails with a `PactFileError` naming the file and the JSON path. */
-import { PactFileError } from './errors.js';
+import { PactFileError } from '../errors.js';
 import { appendPactPath } from './pact-path.js';
 
 /** A value and where it is in the file. `value` is `undefined` for an absent member. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPactFileError, type PactFileError } from './errors.js';
+import { isPactFileError, type PactFileError } from '../errors.js';
 import type { PactAsyncMessageInteraction, PactHttpInteraction, PactSyncMessageInteraction } from './model.js';
 import { parsePactPath } from './pact-path.js';
 import { parsePact, readPact, readPactTestCase } from './read-pact.js';

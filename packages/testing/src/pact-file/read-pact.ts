@@ -3,7 +3,7 @@
  * test cases write them) into one typed model. Pure TypeScript: no Pact JS, no native core.
  */
 import { readFileSync } from 'node:fs';
-import { PactFileError } from './errors.js';
+import { PactFileError } from '../errors.js';
 import { readInteraction, readMessage } from './interactions.js';
 import { isRecord, type JsonNode, JsonReader } from './json-reader.js';
 import type { Pact, PactInteraction, PactMessageTestCase, PactSpecificationMajor } from './model.js';

@@ -5,7 +5,7 @@
  */
 import { createClient, type HttpClient, type HttpClientOptions, type PathsWithMethod } from '@humangov/sdk';
 import { MatchersV3 } from '@pact-foundation/pact';
-import { PactConsumerError, PactOptionsError } from './errors.js';
+import { PactConsumerError, PactOptionsError } from '../errors.js';
 import type { Matchable, PactMatcher } from './matchable.js';
 import { createPactV4, type Given, type PactOptions, statesOf } from './pact-options.js';
 

@@ -3,8 +3,8 @@
  * the interaction's provider states are set up, and compares the responses with the pacts.
  */
 import { Verifier } from '@pact-foundation/pact';
+import { PactOptionsError, type PactVerificationError } from '../errors.js';
 import { answeringEveryName } from './any-name.js';
-import { PactOptionsError, type PactVerificationError } from './errors.js';
 import type { StateHandler } from './message-provider.js';
 import type { PactLogLevel } from './pact-options.js';
 import { pactSources } from './pact-sources.js';

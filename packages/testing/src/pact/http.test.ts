@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CitizenRegistryPaths } from '@humangov/sdk';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPactError, type PactVerificationError } from './errors.js';
+import { isPactError, type PactVerificationError } from '../errors.js';
 import { httpPact } from './http-consumer.js';
 import { verifyHttpProvider } from './http-provider.js';
 

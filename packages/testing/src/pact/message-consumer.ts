@@ -17,7 +17,7 @@ import {
 } from '@humangov/events';
 import { fromTransportMessage, type Handler, type ReceivedMessage, type TransportMessage } from '@humangov/sdk';
 import { MatchersV3 } from '@pact-foundation/pact';
-import { PactConsumerError, PactExpectationError, PactOptionsError } from './errors.js';
+import { PactConsumerError, PactExpectationError, PactOptionsError } from '../errors.js';
 import { type Matchable, mergeExpectation, reify, requiredOnly } from './matchable.js';
 import { expectedMetadata, messageDescription } from './message-interaction.js';
 import { createPactV4, type Given, type PactOptions, statesOf } from './pact-options.js';

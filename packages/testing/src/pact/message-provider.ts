@@ -5,8 +5,8 @@
 import { type Codec, type EventMap, type EventMapShape, type EventTypeOf, humangov } from '@humangov/events';
 import { fromTransportMessage, type PublisherPort, type TransportMessage } from '@humangov/sdk';
 import { MessageProviderPact } from '@pact-foundation/pact';
+import type { PactProblem } from '../errors.js';
 import { answeringEveryName } from './any-name.js';
-import type { PactProblem } from './errors.js';
 import { parseMessageDescription } from './message-interaction.js';
 import type { PactLogLevel, ProviderState } from './pact-options.js';
 import { pactSources } from './pact-sources.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createPublisher, type PublisherPort } from '@humangov/sdk';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { describe, expect, it } from 'vitest';
-import { isPactError, type PactVerificationError } from './errors.js';
+import { isPactError, type PactVerificationError } from '../errors.js';
 import { messagePact } from './message-consumer.js';
 import { verifyMessageProvider } from './message-provider.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isPactError } from './errors.js';
+import { isPactError } from '../errors.js';
 import { pactFilesFor, resolvePactDir } from './pact-dir.js';
 
 function ancestors(dir: string): string[] {

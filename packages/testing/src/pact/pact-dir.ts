@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PactOptionsError } from './errors.js';
+import { PactOptionsError } from '../errors.js';
 
 /** Environment variable that moves every pact file the helpers write or read. */
 export const PACT_DIR_ENV = 'HUMANGOV_PACT_DIR';

@@ -1,6 +1,6 @@
 /** Options every consumer-side helper takes, and the provider states interactions may name. */
 import { PactV4 } from '@pact-foundation/pact';
-import { PactOptionsError } from './errors.js';
+import { PactOptionsError } from '../errors.js';
 import { resolvePactDir } from './pact-dir.js';
 
 /** Log level of the Pact core (its own logger; the verifier's report is printed whatever the level). */

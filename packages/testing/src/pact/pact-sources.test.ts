@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPactError } from './errors.js';
+import { isPactError } from '../errors.js';
 import { verifyHttpProvider } from './http-provider.js';
 import { verifyMessageProvider } from './message-provider.js';
 import { pactSources } from './pact-sources.js';

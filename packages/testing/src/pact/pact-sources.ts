@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PactOptionsError } from './errors.js';
+import { PactOptionsError } from '../errors.js';
 import { resolvePactDir } from './pact-dir.js';
 
 /** Where a provider verification reads pacts from. */

@@ -2,7 +2,7 @@
  * Turns what the Pact verifier reports (the JSON of pact-core's `verifyPacts` rejection) into
  * `PactVerificationError` failures that name the interaction, the field and the fix.
  */
-import { type PactProblem, PactVerificationError, type PactVerificationFailure } from './errors.js';
+import { type PactProblem, PactVerificationError, type PactVerificationFailure } from '../errors.js';
 
 interface Mismatch {
   readonly type?: string;

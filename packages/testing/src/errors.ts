@@ -1,8 +1,61 @@
 /**
- * Errors of the Pact helpers (`@humangov/testing/pact`). They live beside the helpers rather than in a
- * package-wide `errors.ts` because the subpath is optional: the main entry must not load anything of Pact.
- * Every message says which interaction failed, which field, and what to change.
+ * Errors of @humangov/testing, one named class per failure with a stable string `code`; guards compare codes,
+ * never classes (two copies of the package still match). Plain classes with no imports, so the Pact subpath's
+ * errors live here too without the main entry loading anything of Pact.
  */
+
+// --- Harness (createHarness) ---
+export type HarnessErrorCode = 'HUMANGOV_EVENT_NOT_PUBLISHED' | 'HUMANGOV_WAIT_TIMEOUT' | 'HUMANGOV_HARNESS_DISPOSED';
+
+/** An expectation of the harness failed; `message` says what was expected and what was published instead. */
+export class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+  constructor(
+    readonly code: HarnessErrorCode,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// --- Pact file reader (readPact) ---
+/** Codes of the errors the Pact file reader throws. Guards compare these, never classes. */
+export type PactFileErrorCode = 'HUMANGOV_PACT_INVALID' | 'HUMANGOV_PACT_UNREADABLE';
+
+/**
+ * A Pact file that cannot be read (`HUMANGOV_PACT_UNREADABLE`: missing file, not JSON) or does not have the shape
+ * of a pact (`HUMANGOV_PACT_INVALID`). `file` names the file (when there is one) and `path` the offending place as a
+ * JSON path (`$.interactions[2].response.status`; `$` for the whole document). The message says what to fix.
+ */
+export class PactFileError extends Error {
+  override readonly name = 'PactFileError';
+  readonly code: PactFileErrorCode;
+  readonly retryable = false;
+  readonly file: string | undefined;
+  readonly path: string;
+  /** The problem alone, without file and path. */
+  readonly problem: string;
+
+  constructor(
+    fields: { code: PactFileErrorCode; file?: string | undefined; path: string; problem: string },
+    options?: ErrorOptions,
+  ) {
+    super(`${fields.file ?? '<pact>'} at ${fields.path}: ${fields.problem}`, options);
+    this.code = fields.code;
+    this.file = fields.file;
+    this.path = fields.path;
+    this.problem = fields.problem;
+  }
+}
+
+/** Whether `error` is a `PactFileError` (by `code`, so two copies of this package still match). */
+export function isPactFileError(error: unknown): error is PactFileError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'HUMANGOV_PACT_INVALID' || code === 'HUMANGOV_PACT_UNREADABLE';
+}
+
+// --- Pact helpers (@humangov/testing/pact): every message says which interaction failed, which field, and what to change. ---
 
 /** Codes of the errors the Pact helpers throw. Guards compare these, never classes. */
 export type PactErrorCode =
