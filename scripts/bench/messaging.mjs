@@ -21,6 +21,7 @@ import { ensureBuilt, loadSdk, ROOT } from './lib/load.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { dataPool } from './lib/payload.mjs';
 import { renderReport, writeReport } from './lib/report.mjs';
+import { runCases } from './lib/run-cases.mjs';
 
 const CASES = ['cpu', 'kafka-publish', 'kafka-consume', 'rabbitmq', 'rss'];
 const CASE_TIMEOUT_MS = 420_000;
@@ -35,14 +36,6 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const runId = `${Date.now().toString(36)}`;
 const log = (line) => process.stderr.write(`${line}\n`);
-
-function within(ms, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 ensureBuilt(log);
 const modules = await loadSdk();
@@ -61,8 +54,6 @@ log(
 );
 const pool = dataPool();
 const env = createKafkaEnv({ brokers, runId });
-const sections = [];
-const failures = [];
 let consumeTopic;
 
 const runs = {
@@ -85,19 +76,7 @@ const runs = {
   },
 };
 
-try {
-  for (const id of CASES.filter((c) => only.has(c))) {
-    log(`bench: ${id}`);
-    try {
-      sections.push(await within(CASE_TIMEOUT_MS, runs[id]()));
-    } catch (error) {
-      log(`bench: ${id} failed: ${error.stack ?? error}`);
-      failures.push({ id, error: error.message });
-    }
-  }
-} finally {
-  await env.cleanup().catch((error) => log(`bench: cleanup failed: ${error.message}`));
-}
+const { sections, failures } = await runCases({ cases: CASES, only, runs, timeoutMs: CASE_TIMEOUT_MS, env, log });
 
 const report = renderReport({
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

@@ -25,6 +25,7 @@ import {
 } from './lib/load.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { renderReport, writeReport } from './lib/report.mjs';
+import { runCases } from './lib/run-cases.mjs';
 
 const CASES = ['policies', 'outbox'];
 const CASE_TIMEOUT_MS = 900_000;
@@ -59,14 +60,6 @@ const relay = {
   },
 };
 
-function within(ms, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 ensureBuilt(log, { allowStale: true });
 const modules = { ...(await loadSdk()), ...(await loadResilience()) };
 const started = Date.now();
@@ -94,8 +87,6 @@ log(
     .join('; ')}`,
 );
 const env = createKafkaEnv({ brokers, runId });
-const sections = [];
-const failures = [];
 
 const runs = {
   policies: () => resiliencePolicies(modules, { rounds, log }),
@@ -116,19 +107,7 @@ const runs = {
     }),
 };
 
-try {
-  for (const id of CASES.filter((c) => only.has(c))) {
-    log(`bench: ${id}`);
-    try {
-      sections.push(...[await within(CASE_TIMEOUT_MS, runs[id]())].flat());
-    } catch (error) {
-      log(`bench: ${id} failed: ${error.stack ?? error}`);
-      failures.push({ id, error: error.message });
-    }
-  }
-} finally {
-  await env.cleanup().catch((error) => log(`bench: cleanup failed: ${error.message}`));
-}
+const { sections, failures } = await runCases({ cases: CASES, only, runs, timeoutMs: CASE_TIMEOUT_MS, env, log });
 
 const report = renderReport({
   title: 'Resilience benchmarks',
