@@ -32,6 +32,7 @@ export function describeTransportConformance(options: TransportConformanceOption
     for (const testCase of [...messageCases, ...groupCases]) {
       const reason = testCase.skip(options.features, options.name);
       if (reason === undefined) it(testCase.title, () => testCase.run(context), timeoutMs);
+      // A case the transport's feature flags rule out still shows in the report, skipped, with the reason in its name.
       else it.skip(`${testCase.title} (${reason})`, () => {});
     }
   });
