@@ -1,3 +1,4 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { describe, expect, it } from 'vitest';
 import {
   catalog,
@@ -58,6 +59,38 @@ describe('generated validators', () => {
     ['498 emoji and 2 lone surrogates (500 code points)', `\uDC00${'😀'.repeat(498)}\uD800`, true],
   ])('counts maxLength in code points: %s', (_label, value, valid) => {
     expect(validator(withValue(value))).toBe(valid);
+  });
+
+  it('accepts exactly the date-times that ajv-formats accepts (the module has a fast path for UTC timestamps)', () => {
+    const full = fullFormats['date-time'] as { validate: (s: string) => boolean };
+    const seeds = [
+      '2025-04-21T06:02:45Z',
+      '2025-04-21T06:02:45.123456Z',
+      '2024-02-29T23:59:59Z',
+      '2023-02-29T12:00:00Z',
+      '2000-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2025-12-31T23:59:60Z',
+      '2025-04-31T10:00:00Z',
+      '2025-04-21t06:02:45z',
+      '2025-04-21 06:02:45+02:00',
+      '2025-04-21T06:02:45.Z',
+    ];
+    // Every seed, and every one-character change of it to a character that matters to the grammar.
+    const replacements = ['0', '1', '2', '3', '5', '9', '-', ':', '.', 'T', 't', 'Z', 'z', ' ', '+', 'x', '\u0660'];
+    const candidates = new Set(seeds);
+    for (const seed of seeds) {
+      for (let i = 0; i < seed.length; i++) {
+        for (const r of replacements) candidates.add(seed.slice(0, i) + r + seed.slice(i + 1));
+        candidates.add(seed.slice(0, i) + seed.slice(i + 1));
+      }
+    }
+    const audit = catalog['audit.chain-verified'].versions[1];
+    const disagreements = [...candidates].filter(
+      (s) => audit.validate({ ...audit.examples[0]!, started_at: s }) !== full.validate(s),
+    );
+    expect(candidates.size).toBeGreaterThan(2_000);
+    expect(disagreements).toEqual([]);
   });
 });
 

@@ -38,6 +38,48 @@ function __ucs2length(str) {
 }`,
 };
 
+/**
+ * The format table of the generated module: ajv-formats' full formats, with a fast path for `date-time`. The full
+ * check splits the string and runs two regexes (~0.5 us); most timestamps are `YYYY-MM-DDTHH:MM:SS[.fraction]Z`,
+ * which the fast path confirms from character codes (~0.07 us). It only ever says yes: anything it does not confirm
+ * goes to the full check, so the module accepts exactly what ajv-formats accepts.
+ */
+const FORMATS = `const __DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function __twoDigits(s, i) {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+function __isUtcDateTime(s) {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  if (s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  const century = __twoDigits(s, 0);
+  const yy = __twoDigits(s, 2);
+  const month = __twoDigits(s, 5);
+  const day = __twoDigits(s, 8);
+  const hour = __twoDigits(s, 11);
+  const minute = __twoDigits(s, 14);
+  const second = __twoDigits(s, 17);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1) return false;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  const year = century * 100 + yy;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : __DAYS[month])) return false;
+  if (n === 20) return true;
+  if (n === 21 || s.charCodeAt(19) !== 46) return false;
+  for (let i = 20; i < n - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+const __fullDateTime = __fullFormats['date-time'];
+const __formats = {
+  ...__fullFormats,
+  'date-time': { ...__fullDateTime, validate: (s) => __isUtcDateTime(s) || __fullDateTime.validate(s) },
+};`;
+
 /** Generates the `validators.ts` module. Throws only on an ajv helper this generator does not know (a bug). */
 export function emitValidators(head: string, inputs: readonly ValidatorInput[]): string {
   const ajv = new Ajv({
@@ -73,7 +115,9 @@ export function emitValidators(head: string, inputs: readonly ValidatorInput[]):
   return [
     head,
     '// @ts-nocheck: the body below is ajv standalone output, typed through the exports.',
-    "import { fullFormats as __formats } from 'ajv-formats/dist/formats.js';",
+    "import { fullFormats as __fullFormats } from 'ajv-formats/dist/formats.js';",
+    '',
+    FORMATS,
     '',
     '/** One error of a validator: `instancePath` is a JSON pointer into the validated data. */',
     'export interface ValidationError {',
