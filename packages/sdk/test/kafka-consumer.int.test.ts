@@ -9,8 +9,12 @@ import type { ReceivedMessage, Transport } from '../src/transport/port.js';
 import { brokers, ids, message, requireBroker, unique, waitFor } from './kafka-broker.js';
 
 const open: Transport[] = [];
-const transportFor = async (topic: string, partitions = 1): Promise<Transport & { provision: unknown }> => {
-  const t = createKafkaTransport({ brokers, shutdownTimeoutMs: 2_000 });
+const transportFor = async (
+  topic: string,
+  partitions = 1,
+  options: Parameters<typeof createKafkaTransport>[0] = {},
+): Promise<Transport & { provision: unknown }> => {
+  const t = createKafkaTransport({ brokers, shutdownTimeoutMs: 2_000, ...options });
   open.push(t);
   await t.provision(new Map([[topic, { kafka: { topic, partitions } }]]));
   return t;
@@ -44,6 +48,22 @@ describe('kafka transport: subscriptions', { timeout: 20_000 }, () => {
       deliveryAttempt: 1,
     });
     expect(m?.body).toEqual(sent.body);
+  });
+
+  it('consumes messages larger than its fetch limits, in order (the broker returns an oversized batch whole)', async () => {
+    const topic = unique('fetch-limit');
+    const transport = await transportFor(topic, 1, { fetchMaxBytes: 4_096, fetchMaxBytesPerPartition: 1_024 });
+    const body = new Uint8Array(64 * 1024).fill(0x20);
+    const sent = ['big-1', 'big-2', 'big-3'];
+    for (const id of sent) await transport.publish(message(topic, id, { key: 'k', body }));
+    const got: ReceivedMessage[] = [];
+    await transport.subscribe({ group: unique('g'), channels: [topic] }, async (m) => {
+      got.push(m);
+      await m.ack();
+    });
+    await waitFor('three 64 KiB messages', () => (got.length === 3 ? got : undefined));
+    expect(ids(got)).toEqual(sent);
+    expect(got.map((m) => m.body.byteLength)).toEqual([body.byteLength, body.byteLength, body.byteLength]);
   });
 
   it('commits only acked messages: an unacked one goes to the next member of the group', async () => {

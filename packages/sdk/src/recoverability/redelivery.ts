@@ -8,7 +8,9 @@ import { REDELIVERY_HEADERS, withoutBrokerHeaders } from './headers.js';
 
 /** The delivery number: the transport's count, added to the attempt a broker-redelivered copy carries. */
 export function deliveryAttemptOf(message: ReceivedMessage): number {
-  const carried = Number(message.headers[REDELIVERY_HEADERS.attempt]);
+  const header = message.headers[REDELIVERY_HEADERS.attempt];
+  if (header === undefined) return message.deliveryAttempt;
+  const carried = Number(header);
   return Number.isInteger(carried) && carried > 1 ? carried + message.deliveryAttempt - 1 : message.deliveryAttempt;
 }
 

@@ -88,6 +88,16 @@ export interface KafkaTransportOptions {
   readonly maxMessageBytes?: number;
   /** How long `Subscription.close()` waits for in-flight handlers before it gives up on them. @default 30_000 */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * Most bytes one fetch of a consumer returns, over all its partitions (kafkajs `maxBytes`). Records fetched but
+   * not yet handled stay in memory, so this bounds a consumer's footprint: kafkajs's own default of 10 MiB took a
+   * consumer of 1 KiB events to ~210 MB RSS, 2 MiB kept it near 155 MB at the same throughput
+   * (docs/benchmarks/messaging.md). A record batch larger than the limit is still returned whole, so nothing
+   * stalls. @default 2_097_152
+   */
+  readonly fetchMaxBytes?: number;
+  /** Most bytes one fetch returns per partition (kafkajs `maxBytesPerPartition`). @default 524_288 */
+  readonly fetchMaxBytesPerPartition?: number;
   /** Kafka session timeout of the consumers (a member silent this long is evicted from its group). @default 30_000 */
   readonly sessionTimeoutMs?: number;
   /** Where warnings and errors (including kafkajs's own, at warn and above) go. @default a no-op logger */
@@ -108,6 +118,8 @@ export interface ResolvedKafkaOptions {
   readonly maxBatchBytes: number;
   readonly maxMessageBytes: number;
   readonly shutdownTimeoutMs: number;
+  readonly fetchMaxBytes: number;
+  readonly fetchMaxBytesPerPartition: number;
   readonly sessionTimeoutMs: number;
   readonly logger: KafkaLogger;
   readonly onEvent: (event: KafkaTransportEvent) => void;
@@ -139,6 +151,8 @@ export function resolveKafkaOptions(options: KafkaTransportOptions): ResolvedKaf
     maxBatchBytes: positive('maxBatchBytes', options.maxBatchBytes, 1_048_576),
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, 1_048_576),
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, 30_000, true),
+    fetchMaxBytes: positive('fetchMaxBytes', options.fetchMaxBytes, 2_097_152),
+    fetchMaxBytesPerPartition: positive('fetchMaxBytesPerPartition', options.fetchMaxBytesPerPartition, 524_288),
     sessionTimeoutMs: positive('sessionTimeoutMs', options.sessionTimeoutMs, 30_000),
     logger: options.logger ?? noopLogger,
     // A throwing listener must not break the transport.

@@ -80,6 +80,8 @@ export async function startKafkaSubscription(
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+    maxBytes: options.fetchMaxBytes,
+    maxBytesPerPartition: options.fetchMaxBytesPerPartition,
     // kafkajs restarts a crashed consumer when the error is retriable and this says so: keep trying until closed,
     // so a member rejoins its group after a broker restart.
     retry: { retries: 8, restartOnFailure: async () => !stopping },
