@@ -14,14 +14,14 @@ export type SqliteTransaction = BetterSqlite3.Database;
 
 interface Row {
   id: number | bigint;
-  channel: string;
   key: string | null;
+  created_at: number;
+  attempts: number;
+  channel: string;
   attributes: string;
   content_type: string | null;
   headers: string;
   body: Buffer;
-  created_at: number;
-  attempts: number;
 }
 
 const toRow = (r: Row): OutboxRow => ({
@@ -33,8 +33,59 @@ const toRow = (r: Row): OutboxRow => ({
   headers: JSON.parse(r.headers) as Record<string, string>,
   body: r.body,
   createdAt: new Date(r.created_at),
-  attempts: r.attempts,
+  attempts: r.attempts + 1,
 });
+
+/** The table that holds the messages of `table`'s rows. */
+const payloadOf = (table: string) => `${table}_payload`;
+
+/**
+ * Creates the outbox tables and indexes if they do not exist. A row is split in two: `table` holds what claims and
+ * marks change (key, lease, publication), `<table>_payload` the message, written once. A lease or a mark then
+ * rewrites rows of ~60 bytes instead of whole messages (with 1 KiB messages, 15 pages a batch of 1,000 instead of
+ * 500, each written to the WAL and again at checkpoints). Deleting a row of `table` deletes its message (trigger).
+ * An outbox created in one table (the first layout) is split here, its rows kept.
+ */
+export function migrateSqliteOutbox(db: BetterSqlite3.Database, table: string): void {
+  const payload = payloadOf(table);
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+  const merged = columns.includes('body');
+  db.transaction(() => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${table} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT,
+        created_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        published_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS ${payload} (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        content_type TEXT,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL);`);
+    if (merged) {
+      db.exec(`
+        INSERT INTO ${payload} (id, channel, attributes, content_type, headers, body)
+          SELECT id, channel, attributes, content_type, headers, body FROM ${table};
+        ALTER TABLE ${table} DROP COLUMN channel;
+        ALTER TABLE ${table} DROP COLUMN attributes;
+        ALTER TABLE ${table} DROP COLUMN content_type;
+        ALTER TABLE ${table} DROP COLUMN headers;
+        ALTER TABLE ${table} DROP COLUMN body;`);
+    }
+    db.exec(`
+      CREATE TRIGGER IF NOT EXISTS ${table}_delete_payload AFTER DELETE ON ${table}
+        BEGIN DELETE FROM ${payload} WHERE id = old.id; END;
+      DROP INDEX IF EXISTS ${table}_pending_key;
+      CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (id) WHERE published_at IS NULL;
+      CREATE INDEX IF NOT EXISTS ${table}_leased
+        ON ${table} (claimed_until, key) WHERE published_at IS NULL AND claimed_until IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${table}_published ON ${table} (published_at) WHERE published_at IS NOT NULL;`);
+  }).immediate();
+}
 
 /** `serialize` runs the store's own operations one at a time on `db`, never inside an open `transaction()`. */
 export function sqliteOutbox(
@@ -43,26 +94,35 @@ export function sqliteOutbox(
   now: () => number,
   serialize: <T>(fn: () => T | Promise<T>) => Promise<T>,
 ): OutboxStore<SqliteTransaction> {
-  const inserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+  const payload = payloadOf(table);
+  const inserts = new WeakMap<BetterSqlite3.Database, readonly [BetterSqlite3.Statement, BetterSqlite3.Statement]>();
   const insertOn = (tx: BetterSqlite3.Database) => {
-    let statement = inserts.get(tx);
-    if (!statement) {
-      statement = tx.prepare(
-        `INSERT INTO ${table} (channel, key, attributes, content_type, headers, body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      inserts.set(tx, statement);
+    let statements = inserts.get(tx);
+    if (!statements) {
+      statements = [
+        tx.prepare(`INSERT INTO ${table} (key, created_at) VALUES (?, ?)`),
+        tx.prepare(
+          `INSERT INTO ${payload} (id, channel, attributes, content_type, headers, body) VALUES (?, ?, ?, ?, ?, ?)`,
+        ),
+      ];
+      inserts.set(tx, statements);
     }
-    return statement;
+    return statements;
   };
   // The candidates are the oldest claimable rows, so an older claimable row of a candidate's key is a candidate
-  // too: a candidate waits only while an older row of its key is leased (by another relay).
+  // too: a candidate waits only while an older row of its key is leased (by another relay, or by this one's batch
+  // in flight). The leased rows are found through an index on the lease time, whose entries come and go in
+  // time order: an index on (key, id) had each mark and insert touch a page per row (keys are random).
+  // INDEXED BY: with statistics taken while most rows were pending, the planner scans the whole table in id order
+  // instead, reading every published row on each claim.
   const select = db.prepare<[{ now: number; limit: number }], Row>(
-    `SELECT * FROM ${table} AS o
+    `WITH leased AS MATERIALIZED (
+       SELECT key, min(id) AS first FROM ${table}
+       WHERE published_at IS NULL AND claimed_until >= @now AND key IS NOT NULL GROUP BY key)
+     SELECT o.id, o.key, o.created_at, o.attempts, m.channel, m.attributes, m.content_type, m.headers, m.body
+     FROM ${table} AS o INDEXED BY ${table}_pending JOIN ${payload} AS m ON m.id = o.id
      WHERE o.published_at IS NULL AND (o.claimed_until IS NULL OR o.claimed_until < @now)
-       AND (o.key IS NULL OR NOT EXISTS (
-         SELECT 1 FROM ${table} AS p
-         WHERE p.key = o.key AND p.id < o.id AND p.published_at IS NULL AND p.claimed_until >= @now))
+       AND (o.key IS NULL OR NOT EXISTS (SELECT 1 FROM leased AS l WHERE l.key = o.key AND l.first < o.id))
      ORDER BY o.id LIMIT @limit`,
   );
   const lease = db.prepare<[number, string]>(
@@ -79,24 +139,24 @@ export function sqliteOutbox(
     const at = now();
     const rows = select.all({ now: at, limit });
     if (rows.length > 0) lease.run(at + leaseMs, JSON.stringify(rows.map((r) => Number(r.id))));
-    return rows.map((r) => ({ ...toRow(r), attempts: r.attempts + 1 }));
+    return rows.map(toRow);
   });
   const idList = (ids: readonly string[]) => JSON.stringify(ids.map(Number));
 
   return {
     add(tx, rows: readonly NewOutboxRow[]) {
       try {
-        const insert = insertOn(tx);
+        const [insertRow, insertPayload] = insertOn(tx);
         const at = now();
         for (const r of rows) {
-          insert.run(
+          const { lastInsertRowid } = insertRow.run(r.key ?? null, at);
+          insertPayload.run(
+            lastInsertRowid,
             r.channel,
-            r.key ?? null,
             JSON.stringify(r.attributes),
             r.contentType ?? null,
             JSON.stringify(r.headers),
             toBuffer(r.body),
-            at,
           );
         }
         return Promise.resolve();

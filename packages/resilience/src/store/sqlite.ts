@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { InboxStore } from '../inbox/port.js';
 import type { OutboxStore, Transactor } from '../outbox/port.js';
 import { type TableNames, tableNames } from './sql-names.js';
-import { type SqliteTransaction, sqliteOutbox } from './sqlite-outbox.js';
+import { migrateSqliteOutbox, type SqliteTransaction, sqliteOutbox } from './sqlite-outbox.js';
 
 export type { SqliteTransaction };
 
@@ -34,7 +34,10 @@ export interface SqliteStore extends Transactor<SqliteTransaction> {
   readonly outbox: OutboxStore<SqliteTransaction>;
   readonly inbox: InboxStore<SqliteTransaction>;
   readonly tables: TableNames;
-  /** Creates the tables and indexes if they do not exist. */
+  /**
+   * Creates the tables and indexes if they do not exist: `<prefix>inbox`, and the outbox as `<prefix>outbox` (key,
+   * lease, publication) plus `<prefix>outbox_payload` (the messages). Splits an outbox of the first layout (one table).
+   */
   migrate(): Promise<void>;
 }
 
@@ -92,24 +95,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let outbox: OutboxStore<SqliteTransaction> | undefined;
   const migrate = () =>
     serialize(() => {
+      migrateSqliteOutbox(db, tables.outbox);
       db.exec(`
-        CREATE TABLE IF NOT EXISTS ${tables.outbox} (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          channel TEXT NOT NULL,
-          key TEXT,
-          attributes TEXT NOT NULL,
-          content_type TEXT,
-          headers TEXT NOT NULL,
-          body BLOB NOT NULL,
-          created_at INTEGER NOT NULL,
-          claimed_until INTEGER,
-          published_at INTEGER,
-          attempts INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending ON ${tables.outbox} (id) WHERE published_at IS NULL;
-        CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending_key
-          ON ${tables.outbox} (key, id) WHERE published_at IS NULL;
-        CREATE INDEX IF NOT EXISTS ${tables.outbox}_published
-          ON ${tables.outbox} (published_at) WHERE published_at IS NOT NULL;
         CREATE TABLE IF NOT EXISTS ${tables.inbox} (
           group_name TEXT NOT NULL,
           event_id TEXT NOT NULL,
