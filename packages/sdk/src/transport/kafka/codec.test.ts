@@ -48,9 +48,24 @@ describe('kafka codec (CloudEvents Kafka binding, binary mode)', () => {
     expect(decoded).toEqual({ attributes: {}, headers: { h: '2' }, body: new Uint8Array(0) });
   });
 
+  it('decodes header values and the key as UTF-8: invalid bytes become U+FFFD, a byte order mark is kept', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf, 0x41]);
+    const broken = Buffer.from([0xff, 0x41, 0xc3]);
+    const decoded = fromKafkaMessage({ key: broken, value: null, headers: { ce_id: bom, h: broken } });
+    expect(decoded.attributes.id).toBe('\uFEFFA');
+    expect(decoded.headers.h).toBe('\uFFFDA\uFFFD');
+    expect(decoded.key).toBe('\uFFFDA\uFFFD');
+  });
+
   it('keeps a header called __proto__ as data', () => {
     const decoded = fromKafkaMessage({ key: null, value: null, headers: { ['__proto__']: Buffer.from('x') } });
     expect(Object.getPrototypeOf(decoded.headers)).toBe(Object.prototype);
     expect(Object.keys(decoded.headers)).toEqual(['__proto__']);
+  });
+
+  it('keeps an attribute called __proto__ (a ce___proto__ header) as data', () => {
+    const decoded = fromKafkaMessage({ key: null, value: null, headers: { ce___proto__: Buffer.from('x') } });
+    expect(Object.getPrototypeOf(decoded.attributes)).toBe(Object.prototype);
+    expect(Object.keys(decoded.attributes)).toEqual(['__proto__']);
   });
 });

@@ -32,6 +32,12 @@ interface Deferred<T> {
   resolve(value: T): void;
 }
 
+/** The offset to commit after `offset` (a decimal string, as kafkajs gives it; BigInt only past 2^53). */
+function nextOffset(offset: string): string {
+  const n = Number(offset);
+  return Number.isSafeInteger(n + 1) ? String(n + 1) : (BigInt(offset) + 1n).toString();
+}
+
 function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => {
@@ -124,19 +130,35 @@ export async function startKafkaSubscription(
     commitFn: CommitFn,
   ): Promise<{ readonly outcome: Outcome; readonly delayMs: number }> {
     const { topic, partition } = batch;
-    const key = `${topic}\u0000${partition}\u0000${record.offset}`;
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.delete(key);
-    attempts.set(key, attempt);
-    // Bounded: entries of messages nacked here but acked by another member after a rebalance are never cleared.
-    if (attempts.size > MAX_TRACKED_ATTEMPTS) attempts.delete(attempts.keys().next().value!);
+    // Only offsets nacked in this process are tracked, so most deliveries build no key and touch no map.
+    let key: string | undefined;
+    const keyOf = (): string => (key ??= `${topic}\u0000${partition}\u0000${record.offset}`);
+    const attempt = attempts.size > 0 ? (attempts.get(keyOf()) ?? 0) + 1 : 1;
     let state: Outcome | undefined;
-    const settled = deferred<void>();
     let nackDelayMs = 0;
     let acked: Promise<void> | undefined;
+    // 'done' once the handler has returned and the message is settled (both), 'stop' when the subscription closes.
+    let finish!: (how: 'done' | 'stop') => void;
+    const finished = new Promise<'done' | 'stop'>((resolve) => {
+      finish = resolve;
+    });
+    // A listener per delivery, removed when it is done: racing the long-lived stop promise itself would pile up
+    // one reaction per message for the life of the subscription.
+    const onStop = (): void => finish('stop');
+    let parts = 2;
+    const partDone = (): void => {
+      if (--parts > 0) return;
+      stopListeners.delete(onStop);
+      finish('done');
+    };
+    const decoded = fromKafkaMessage(record);
     const message: ReceivedMessage = {
       channel: channelOfTopic.get(topic) ?? topic,
-      ...fromKafkaMessage(record),
+      key: decoded.key,
+      attributes: decoded.attributes,
+      contentType: decoded.contentType,
+      headers: decoded.headers,
+      body: decoded.body,
       partition,
       offset: record.offset,
       deliveryAttempt: attempt,
@@ -144,13 +166,12 @@ export async function startKafkaSubscription(
         if (state === 'abandoned') return Promise.reject(new ClosedError(`${TRANSPORT} subscription of ${group}`));
         if (state === undefined) {
           state = 'ack';
-          attempts.delete(key);
-          const next = (BigInt(record.offset) + 1n).toString();
-          acked = committer.commit(topic, partition, next, commitFn).catch((error: unknown) => {
+          if (attempts.size > 0) attempts.delete(keyOf());
+          acked = committer.commit(topic, partition, nextOffset(record.offset), commitFn).catch((error: unknown) => {
             throw onCommitFailed(error);
           });
           acked.catch(() => {}); // reported through onEvent; a handler that did not await ack() must not crash Node
-          settled.resolve();
+          partDone();
         }
         return acked ?? Promise.resolve();
       },
@@ -158,24 +179,29 @@ export async function startKafkaSubscription(
         if (state === undefined) {
           state = 'nack';
           nackDelayMs = Math.max(0, nackOptions?.delayMs ?? 0);
-          settled.resolve();
+          // Re-inserted, so the oldest entry is the first one. Bounded: entries of messages nacked here but acked
+          // by another member after a rebalance are never cleared.
+          attempts.delete(keyOf());
+          attempts.set(keyOf(), attempt);
+          if (attempts.size > MAX_TRACKED_ATTEMPTS) attempts.delete(attempts.keys().next().value!);
+          partDone();
         }
         return Promise.resolve();
       },
     };
-    const handled = (async () => handler(message))().catch(() => message.nack());
-    // A listener per delivery, removed when it is done: racing the long-lived stop promise itself would pile up
-    // one reaction per message for the life of the subscription.
-    const finished = await new Promise<'done' | 'stop'>((resolve) => {
-      const onStop = (): void => resolve('stop');
-      stopListeners.add(onStop);
-      if (stopping) onStop();
-      void Promise.all([handled, settled.promise]).then(() => {
-        stopListeners.delete(onStop);
-        resolve('done');
-      });
+    stopListeners.add(onStop);
+    if (stopping) onStop();
+    let returned: Promise<unknown>;
+    try {
+      returned = Promise.resolve(handler(message));
+    } catch (error) {
+      returned = Promise.reject(error);
+    }
+    const handled = returned.then(partDone, () => {
+      void message.nack();
+      partDone();
     });
-    if (finished === 'stop') {
+    if ((await finished) === 'stop') {
       // Closing: in-flight handlers get until the shutdown deadline; an unsettled message is left uncommitted.
       await Promise.race([handled, shutdownDeadline.promise]);
       state ??= 'abandoned';
