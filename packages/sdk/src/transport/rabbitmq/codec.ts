@@ -13,6 +13,8 @@ const ALT_ATTRIBUTE_PREFIX = 'cloudEvents_';
 export const KEY_HEADER = 'x-humangov-key';
 /** Added by the broker on redelivery; read into `deliveryAttempt`, not passed on as headers. */
 const BROKER_COUNTERS = new Set(['x-delivery-count', 'x-acquired-count']);
+/** Decodes as `Buffer.toString('utf8')` does (invalid bytes become U+FFFD, a BOM is kept), without a copy. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export interface EncodedMessage {
   readonly content: Buffer;
@@ -45,7 +47,9 @@ export function decode(channel: string, msg: Message): DecodedMessage {
   const headers: Record<string, string> = {};
   let key: string | undefined;
   let deliveryCount: number | undefined;
-  for (const [name, raw] of Object.entries(msg.properties.headers ?? {})) {
+  const table: Record<string, unknown> = msg.properties.headers ?? {};
+  for (const name of Object.keys(table)) {
+    const raw = table[name];
     if (raw === undefined || raw === null) continue;
     if (name.startsWith(ATTRIBUTE_PREFIX) || name.startsWith(ALT_ATTRIBUTE_PREFIX)) {
       attributes[name.slice(ATTRIBUTE_PREFIX.length)] = headerString(raw);
@@ -62,11 +66,13 @@ export function decode(channel: string, msg: Message): DecodedMessage {
     attributes.id = msg.properties.messageId;
   }
   const contentType = msg.properties.contentType;
+  // `key` and `contentType` are always present (undefined when absent): one object shape for every message keeps
+  // the consume path monomorphic, where conditional spreads cost more than the rest of the decode.
   return {
     channel,
-    ...(key === undefined ? {} : { key }),
+    key,
     attributes,
-    ...(typeof contentType === 'string' ? { contentType } : {}),
+    contentType: typeof contentType === 'string' ? contentType : undefined,
     headers,
     body: msg.content,
     deliveryAttempt: deliveryAttempt(deliveryCount, msg.fields.redelivered),
@@ -85,7 +91,7 @@ function deliveryAttempt(deliveryCount: number | undefined, redelivered: boolean
 /** AMQP field values as the canonical strings of the binding (3.1.3.2): receivers accept native types too. */
 export function headerString(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (value instanceof Uint8Array) return utf8.decode(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && value !== null) {

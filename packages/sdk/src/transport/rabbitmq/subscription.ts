@@ -201,14 +201,14 @@ export class RabbitSubscription implements Subscription {
     const key = received.key === undefined ? undefined : `${channelName}\u0000${received.key}`;
     const previous = key === undefined ? undefined : this.keyTails.get(key);
     const run = previous ? previous.then(task) : task();
-    if (key !== undefined) {
-      this.keyTails.set(key, run);
-      void run.finally(() => {
-        if (this.keyTails.get(key) === run) this.keyTails.delete(key);
-      });
-    }
+    if (key !== undefined) this.keyTails.set(key, run);
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    // One reaction per message for both books.
+    const forget = (): void => {
+      this.inFlight.delete(run);
+      if (key !== undefined && this.keyTails.get(key) === run) this.keyTails.delete(key);
+    };
+    void run.then(forget, forget);
   }
 
   private receive(ch: Channel, channelName: string, msg: ConsumeMessage): ReceivedMessage {
@@ -221,8 +221,15 @@ export class RabbitSubscription implements Subscription {
         /* channel gone */
       }
     };
+    const decoded = decode(channelName, msg);
     return {
-      ...decode(channelName, msg),
+      channel: decoded.channel,
+      key: decoded.key,
+      attributes: decoded.attributes,
+      contentType: decoded.contentType,
+      headers: decoded.headers,
+      body: decoded.body,
+      deliveryAttempt: decoded.deliveryAttempt,
       offset: String(msg.fields.deliveryTag),
       ack: async () => {
         if (claimed) return;
