@@ -68,13 +68,24 @@ const publishedIds = (run: string) =>
     .sort((a, b) => a.at - b.at)
     .map((p) => p.id);
 
+/** Waits until every written row of `run` is published; a timeout says how far it got and what the relays logged. */
+async function everyRowPublished(run: string, written: number, relays: readonly Child[]): Promise<void> {
+  try {
+    await waitFor('every row published', () => new Set(publishedIds(run)).size >= written, 60_000);
+  } catch (error) {
+    const logs = relays.map((r) => `relay ${r.process.pid}:\n${r.stderr()}`).join('\n');
+    const got = new Set(publishedIds(run)).size;
+    throw new Error(`${(error as Error).message}: ${got} of ${written} published\n${logs}`);
+  }
+}
+
 describe('outbox relays in several processes on one SQLite file', () => {
   it('two relays at once publish every row, each key in order', async () => {
     const run = randomUUID().slice(0, 8);
     const relays = [relay(5_000), relay(5_000)];
     await Promise.all(relays.map((r) => r.waitFor('ready')));
     const written = await write(run, citizens(40), 25);
-    await waitFor('every row published', () => new Set(publishedIds(run)).size >= written, 60_000);
+    await everyRowPublished(run, written, relays);
     const report = orderReport(publishedIds(run));
     console.log(`[sqlite relays] two relays: ${JSON.stringify(report)} of ${written}`);
     expect(report).toMatchObject({ distinct: written, outOfOrder: 0 });
@@ -91,7 +102,7 @@ describe('outbox relays in several processes on one SQLite file', () => {
     const successor = relay(1_000);
     await successor.waitFor('ready');
     const written = await writing;
-    await waitFor('every row published', () => new Set(publishedIds(run)).size >= written, 60_000);
+    await everyRowPublished(run, written, [doomed, successor]);
     const report = orderReport(publishedIds(run));
     console.log(`[sqlite relays] kill -9: ${JSON.stringify(report)} of ${written}`);
     expect(report.distinct).toBe(written);
