@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { Message, TopicMessages } from 'kafkajs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isSdkError, PublishError } from '../../errors.js';
@@ -134,6 +135,24 @@ describe('publish batcher', () => {
     const done = b.publish('a', record('1'), controller.signal).catch((e: unknown) => e);
     controller.abort(new Error('gave up'));
     expect(await done).toEqual(new Error('gave up'));
+  });
+
+  it('a signal shared by many publishes: listeners do not pile up, and its abort rejects every publish still waiting', async () => {
+    const { requests, send } = fakeSend();
+    const b = batcher(send);
+    const controller = new AbortController();
+    for (let i = 0; i < 50; i++) {
+      const done = b.publish('a', record(`s${i}`), controller.signal);
+      await vi.advanceTimersByTimeAsync(5);
+      requests.at(-1)!.resolve();
+      await done;
+    }
+    expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1); // no listener piles up
+    const waiting = ['w1', 'w2', 'w3'].map((v) =>
+      b.publish('a', record(v), controller.signal).catch((e: unknown) => e),
+    );
+    controller.abort(new Error('batch deadline'));
+    expect(await Promise.all(waiting)).toEqual([1, 2, 3].map(() => new Error('batch deadline')));
   });
 
   it('close sends what is queued at once, waits for the outcomes, then rejects new publishes', async () => {

@@ -59,6 +59,22 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
   const lanes = new Map<string, Lane>();
   let closed = false;
   const outcomes = new Set<Promise<void>>();
+  // One abort listener per signal, for all its unsettled publishes: callers such as the outbox relay share one
+  // signal across a whole batch, and a listener per record cost more than the rest of the batcher. The group lives
+  // as long as its signal (a long-lived signal gets one listener, however many publishes it covers).
+  const waitingOn = new WeakMap<AbortSignal, Set<Entry>>();
+  const watch = (signal: AbortSignal, entry: Entry): void => {
+    let group = waitingOn.get(signal);
+    if (!group) {
+      const entries = new Set<Entry>();
+      group = entries;
+      waitingOn.set(signal, entries);
+      signal.addEventListener('abort', () => {
+        for (const e of entries) e.settle(signal.reason);
+      });
+    }
+    group.add(entry);
+  };
 
   const schedule = (lane: Lane): void => {
     if (lane.inFlight || lane.queue.length === 0) return;
@@ -133,7 +149,6 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
           () => entry.settle(new PublishTimeoutError(transport, confirmTimeoutMs)),
           confirmTimeoutMs,
         );
-        const onAbort = (): void => entry.settle(signal?.reason);
         const entry: Entry = {
           record,
           size,
@@ -142,12 +157,12 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
             if (entry.settled) return;
             entry.settled = true;
             clearTimeout(timer);
-            signal?.removeEventListener('abort', onAbort);
+            if (signal) waitingOn.get(signal)?.delete(entry);
             if (error === undefined) resolve();
             else reject(error);
           },
         };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal) watch(signal, entry);
         queue.push(entry);
       });
       lane.queuedBytes += size;
