@@ -6,8 +6,8 @@
 import { CHANNEL, EVENT_TYPE } from '../lib/payload.mjs';
 import { alternate, median } from '../lib/stats.mjs';
 
-const ITERATIONS = 30_000;
-const WARMUP = 10_000;
+const ITERATIONS = 100_000; // GC bursts land unevenly in shorter rounds (30,000 gave ranges 1.5 us wide)
+const WARMUP = 20_000;
 
 /** CPU microseconds (user + system, all threads) per call of `step`, over `count` sequential awaited calls. */
 async function cpuPerCall(count, step) {

@@ -39,7 +39,18 @@ export async function createTopics(admin: Admin, plans: readonly TopicPlan[]): P
   const existing = new Set(await admin.listTopics());
   const missing = plans.filter((p) => !existing.has(p.topic));
   if (missing.length === 0) return;
-  // Resolves false (and skips waiting for leaders) when a topic appeared meanwhile.
-  const created = await admin.createTopics({ topics: [...missing], waitForLeaders: true });
-  if (!created) await admin.fetchTopicMetadata({ topics: missing.map((p) => p.topic) });
+  const topics = missing.map((p) => p.topic);
+  let created: boolean;
+  try {
+    // Resolves false (and skips waiting for leaders) when a topic appeared meanwhile.
+    created = await admin.createTopics({ topics: [...missing], waitForLeaders: true });
+  } catch (error) {
+    // kafkajs's wait for leaders sometimes fails with UNKNOWN_TOPIC_OR_PARTITION while a new topic propagates
+    // (seen on Kafka 4.4, about once in ten creations): the topics are fine if their metadata can be read.
+    await admin.fetchTopicMetadata({ topics }).catch(() => {
+      throw error;
+    });
+    return;
+  }
+  if (!created) await admin.fetchTopicMetadata({ topics });
 }
