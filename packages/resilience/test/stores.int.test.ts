@@ -36,12 +36,16 @@ storeSuite({
       ...postgres,
       advance: (ms) => new Promise((r) => setTimeout(r, ms)), // leases run on the database clock
       async reset() {
-        await pool.query(`TRUNCATE ${postgres.tables.outbox}, ${postgres.tables.inbox}`);
+        await pool.query(
+          `TRUNCATE ${postgres.tables.outbox}, ${postgres.tables.outbox}_payload, ${postgres.tables.inbox}`,
+        );
       },
     };
   },
   async teardown() {
-    await pool?.query(`DROP TABLE IF EXISTS ${postgres.tables.outbox}, ${postgres.tables.inbox}`);
+    await pool?.query(
+      `DROP TABLE IF EXISTS ${postgres.tables.outbox}, ${postgres.tables.outbox}_payload, ${postgres.tables.inbox}`,
+    );
     await pool?.end();
   },
 });

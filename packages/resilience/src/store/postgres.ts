@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import type { InboxStore } from '../inbox/port.js';
 import type { OutboxNotifier, OutboxStore, Transactor } from '../outbox/port.js';
 import { inTransaction } from './pg-transaction.js';
-import { type PostgresTransaction, postgresOutbox } from './postgres-outbox.js';
+import { migratePostgresOutbox, type PostgresTransaction, postgresOutbox } from './postgres-outbox.js';
 import { type TableNames, tableNames } from './sql-names.js';
 
 export type { PostgresTransaction };
@@ -14,7 +14,10 @@ export type { PostgresTransaction };
 export interface PostgresStoreOptions {
   /** The pool every store operation and `transaction()` uses; the store does not end it. */
   readonly pool: Pool;
-  /** Prefix of the tables (`<prefix>outbox`, `<prefix>inbox`); letters, digits, `_`. @default 'humangov_' */
+  /**
+   * Prefix of the tables (`<prefix>outbox`, `<prefix>outbox_payload`, `<prefix>inbox`); letters, digits, `_`.
+   * @default 'humangov_'
+   */
   readonly tablePrefix?: string;
 }
 
@@ -26,7 +29,11 @@ export interface PostgresStore extends Transactor<PostgresTransaction> {
   readonly outbox: OutboxStore<PostgresTransaction> & OutboxNotifier;
   readonly inbox: InboxStore<PostgresTransaction>;
   readonly tables: TableNames;
-  /** Creates the tables and indexes if they do not exist; safe to run from several processes at once. */
+  /**
+   * Creates the tables and indexes if they do not exist; safe to run from several processes at once. The outbox is
+   * `<prefix>outbox` (key, lease, publication) plus `<prefix>outbox_payload` (the messages); an outbox of the first
+   * layout (one table) is split, its rows kept: stop the relays and writers of an older version first.
+   */
   migrate(): Promise<void>;
 }
 
@@ -67,24 +74,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       transaction(async (tx) => {
         // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; one migration at a time per prefix.
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [tables.outbox]);
+        await migratePostgresOutbox(tx, tables.outbox);
         await tx.query(`
-          CREATE TABLE IF NOT EXISTS ${tables.outbox} (
-            id bigserial PRIMARY KEY,
-            channel text NOT NULL,
-            key text,
-            attributes jsonb NOT NULL,
-            content_type text,
-            headers jsonb NOT NULL,
-            body bytea NOT NULL,
-            created_at timestamptz NOT NULL DEFAULT now(),
-            claimed_until timestamptz,
-            published_at timestamptz,
-            attempts integer NOT NULL DEFAULT 0);
-          CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending ON ${tables.outbox} (id) WHERE published_at IS NULL;
-          CREATE INDEX IF NOT EXISTS ${tables.outbox}_pending_key
-            ON ${tables.outbox} (key, id) WHERE published_at IS NULL;
-          CREATE INDEX IF NOT EXISTS ${tables.outbox}_published
-            ON ${tables.outbox} (published_at) WHERE published_at IS NOT NULL;
           CREATE TABLE IF NOT EXISTS ${tables.inbox} (
             group_name text NOT NULL,
             event_id text NOT NULL,

@@ -1,0 +1,89 @@
+/**
+ * The PostgreSQL outbox tables on a real server (DATABASE_URL): the split of an outbox of the first layout (one
+ * table) and cleanup of the messages. Tables get a prefix unique to the run and are dropped afterwards.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStore } from '../postgres.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
+const base = `t${process.pid}_${Date.now().toString(36)}_`;
+let pool: pg.Pool;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  await pool.query('SELECT 1');
+});
+afterAll(async () => {
+  for (const p of prefixes) {
+    await pool.query(`DROP TABLE IF EXISTS ${p}outbox, ${p}outbox_payload, ${p}inbox`);
+  }
+  await pool.end();
+});
+
+const prefix = (name: string) => {
+  const p = `${base}${name}_`;
+  prefixes.push(p);
+  return p;
+};
+
+const message = (n: number) => ({
+  channel: 'test.channel',
+  key: 'a',
+  attributes: { id: `e${n}` },
+  headers: { h: String(n) },
+  body: new TextEncoder().encode(`{"n":${n}}`),
+});
+
+describe('PostgreSQL outbox tables', () => {
+  it('splits an outbox of the one-table layout, keeping its pending rows, their order and attempts', async () => {
+    const p = prefix('old');
+    await pool.query(`
+      CREATE TABLE ${p}outbox (
+        id bigserial PRIMARY KEY, channel text NOT NULL, key text, attributes jsonb NOT NULL, content_type text,
+        headers jsonb NOT NULL, body bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+        claimed_until timestamptz, published_at timestamptz, attempts integer NOT NULL DEFAULT 0);
+      CREATE INDEX ${p}outbox_pending ON ${p}outbox (id) WHERE published_at IS NULL;
+      CREATE INDEX ${p}outbox_pending_key ON ${p}outbox (key, id) WHERE published_at IS NULL;
+      CREATE INDEX ${p}outbox_published ON ${p}outbox (published_at) WHERE published_at IS NOT NULL;
+      INSERT INTO ${p}outbox (channel, key, attributes, headers, body, published_at)
+        VALUES ('c', 'a', '{"id":"e1"}', '{}', '\\x31', now());
+      INSERT INTO ${p}outbox (channel, key, attributes, content_type, headers, body, created_at, attempts)
+        VALUES ('c', 'a', '{"id":"e2"}', 'text/plain', '{"h":"2"}', '\\x32', '2026-01-02T03:04:05.678Z', 1),
+               ('c', NULL, '{"id":"e3"}', NULL, '{}', '\\x33', now(), 0);`);
+    const store = createPostgresStore({ pool, tablePrefix: p });
+    await Promise.all([store.migrate(), store.migrate()]);
+    await store.migrate();
+
+    const claimed = await store.outbox.claim(10, 60_000);
+    expect(claimed.map((r) => r.attributes.id)).toEqual(['e2', 'e3']);
+    expect(claimed[0]).toMatchObject({ channel: 'c', key: 'a', contentType: 'text/plain', attempts: 2 });
+    expect(claimed[0]?.headers).toEqual({ h: '2' });
+    expect(claimed[0]?.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+    expect(Buffer.from(claimed[0]!.body).toString()).toBe('2');
+    expect(claimed[1]).not.toHaveProperty('key');
+    // A row added after the split follows the old ones (ids are not reused) and waits for the key's older row.
+    await store.transaction((tx) => store.outbox.add(tx, [message(4)]));
+    expect(await store.outbox.claim(10, 60_000)).toEqual([]);
+    await store.outbox.markPublished(claimed.map((r) => r.id));
+    const [next] = await store.outbox.claim(10, 60_000);
+    expect(next?.attributes.id).toBe('e4');
+    expect(Number(next?.id)).toBeGreaterThan(Number(claimed[1]?.id));
+  });
+
+  it('gives the rows of one add increasing ids in their order, and cleanup deletes their messages', async () => {
+    const p = prefix('new');
+    const store = createPostgresStore({ pool, tablePrefix: p });
+    await store.migrate();
+    const rows = Array.from({ length: 50 }, (_, i) => ({ ...message(i), key: `k${i % 3}` }));
+    await store.transaction((tx) => store.outbox.add(tx, rows));
+
+    const claimed = await store.outbox.claim(100, 60_000);
+    expect(claimed.map((r) => r.attributes.id)).toEqual(rows.map((r) => r.attributes.id));
+    await store.outbox.markPublished(claimed.slice(0, 20).map((r) => r.id));
+    expect(await store.outbox.cleanup(0)).toBe(20);
+    const { rows: left } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${p}outbox_payload`);
+    expect(left[0]?.n).toBe(30);
+  });
+});
