@@ -45,7 +45,10 @@ export async function postgresStore(pool: Pool, name: string): Promise<PostgresS
   const store = createPostgresStore({ pool, tablePrefix: uniquePrefix(name) });
   await store.migrate();
   return Object.assign(store, {
-    drop: async () => void (await pool.query(`DROP TABLE IF EXISTS ${store.tables.outbox}, ${store.tables.inbox}`)),
+    drop: async () => {
+      const { outbox, outboxPayload, inbox } = store.tables;
+      await pool.query(`DROP TABLE IF EXISTS ${outbox}, ${outboxPayload}, ${inbox}`);
+    },
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxRow, OutboxStore } from '../outbox/port.js';
-import { toBuffer } from './sql-names.js';
+import { payloadTableOf, toBuffer } from './sql-names.js';
 
 /** A transaction on PostgreSQL: a client (e.g. a `PoolClient`) inside `BEGIN`. */
 export type PostgresTransaction = ClientBase;
@@ -36,9 +36,6 @@ const toRow = (r: Row): OutboxRow => ({
   attempts: r.attempts,
 });
 
-/** The table that holds the messages of `table`'s rows. */
-const payloadOf = (table: string) => `${table}_payload`;
-
 /**
  * Free space left in each page of the row table, so a lease (which changes no indexed column) rewrites its row
  * on the same page (a HOT update: no new index entries). Rows are ~60 bytes; a page holds ~100 of them.
@@ -53,7 +50,7 @@ const ROW_FILLFACTOR = 50;
  * layout) is split here, its rows, ids and sequence kept.
  */
 export async function migratePostgresOutbox(tx: ClientBase, table: string): Promise<void> {
-  const payload = payloadOf(table);
+  const payload = payloadTableOf(table);
   const merged = await tx.query(
     `SELECT 1 FROM pg_attribute
      WHERE attrelid = to_regclass($1) AND attname = 'body' AND NOT attisdropped`,
@@ -96,7 +93,7 @@ export function postgresOutbox(
   table: string,
   notifyChannel: string,
 ): OutboxStore<PostgresTransaction> & OutboxNotifier {
-  const payload = payloadOf(table);
+  const payload = payloadTableOf(table);
   // Ids are drawn first (in the rows' order: a function scan returns them in order, and PostgreSQL evaluates a
   // volatile nextval() after the ORDER BY), so both inserts share them. Unreferenced data-modifying CTEs still run.
   const insert = `WITH rows AS MATERIALIZED (

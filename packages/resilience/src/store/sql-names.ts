@@ -1,10 +1,14 @@
 /** Table naming shared by the SQL stores. */
 
-/** Tables of one store: `<prefix>outbox` and `<prefix>inbox`. */
+/** Tables of one store: `<prefix>outbox`, `<prefix>outbox_payload` (the outbox's messages) and `<prefix>inbox`. */
 export interface TableNames {
   readonly outbox: string;
+  readonly outboxPayload: string;
   readonly inbox: string;
 }
+
+/** The table that holds the messages of outbox table `outbox`'s rows. */
+export const payloadTableOf = (outbox: string): string => `${outbox}_payload`;
 
 /** @default prefix of every table the SQL stores create */
 export const DEFAULT_TABLE_PREFIX = 'humangov_';
@@ -18,7 +22,7 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
     throw new TypeError(`table prefix must match /^[A-Za-z_][A-Za-z0-9_]{0,39}$/, got ${JSON.stringify(prefix)}`);
   }
   const lower = prefix.toLowerCase();
-  return { outbox: `${lower}outbox`, inbox: `${lower}inbox` };
+  return { outbox: `${lower}outbox`, outboxPayload: payloadTableOf(`${lower}outbox`), inbox: `${lower}inbox` };
 }
 
 /** A Buffer view of bytes, without copying. */

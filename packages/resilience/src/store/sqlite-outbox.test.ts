@@ -64,7 +64,7 @@ describe('SQLite outbox tables', () => {
     await store.outbox.markPublished([first!.id]);
     time += 100;
     expect(await store.outbox.cleanup(50)).toBe(1);
-    const messages = db.prepare(`SELECT count(*) FROM ${store.tables.outbox}_payload`).pluck().get();
+    const messages = db.prepare(`SELECT count(*) FROM ${store.tables.outboxPayload}`).pluck().get();
     expect(messages).toBe(2);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { compareIds, type NewOutboxRow, type OutboxLag, type OutboxRow, type OutboxStore } from '../outbox/port.js';
-import { toBuffer } from './sql-names.js';
+import { payloadTableOf, toBuffer } from './sql-names.js';
 
 /** A transaction on SQLite: the connection, inside `BEGIN` (`db.transaction(...)` or `store.transaction()`). */
 export type SqliteTransaction = BetterSqlite3.Database;
@@ -36,9 +36,6 @@ const toRow = (r: Row): OutboxRow => ({
   attempts: r.attempts + 1,
 });
 
-/** The table that holds the messages of `table`'s rows. */
-const payloadOf = (table: string) => `${table}_payload`;
-
 /**
  * Creates the outbox tables and indexes if they do not exist. A row is split in two: `table` holds what claims and
  * marks change (key, lease, publication), `<table>_payload` the message, written once. A lease or a mark then
@@ -47,7 +44,7 @@ const payloadOf = (table: string) => `${table}_payload`;
  * An outbox created in one table (the first layout) is split here, its rows kept.
  */
 export function migrateSqliteOutbox(db: BetterSqlite3.Database, table: string): void {
-  const payload = payloadOf(table);
+  const payload = payloadTableOf(table);
   const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
   const merged = columns.includes('body');
   db.transaction(() => {
@@ -94,7 +91,7 @@ export function sqliteOutbox(
   now: () => number,
   serialize: <T>(fn: () => T | Promise<T>) => Promise<T>,
 ): OutboxStore<SqliteTransaction> {
-  const payload = payloadOf(table);
+  const payload = payloadTableOf(table);
   const inserts = new WeakMap<BetterSqlite3.Database, readonly [BetterSqlite3.Statement, BetterSqlite3.Statement]>();
   const insertOn = (tx: BetterSqlite3.Database) => {
     let statements = inserts.get(tx);
