@@ -57,6 +57,13 @@ describe('kafka codec (CloudEvents Kafka binding, binary mode)', () => {
     expect(decoded.key).toBe('\uFFFDA\uFFFD');
   });
 
+  it('writes a header called __proto__ as a header, without touching the prototype', () => {
+    const headers = JSON.parse('{"__proto__":"x","h":"1"}') as Record<string, string>;
+    const record = toKafkaMessage({ channel: 'c', attributes: { id: '1' }, headers, body: new Uint8Array(0) });
+    expect(Object.getPrototypeOf(record.headers)).toBe(Object.prototype);
+    expect(Object.keys(record.headers ?? {})).toEqual(['__proto__', 'h', 'ce_id']);
+  });
+
   it('keeps a header called __proto__ as data', () => {
     const decoded = fromKafkaMessage({ key: null, value: null, headers: { ['__proto__']: Buffer.from('x') } });
     expect(Object.getPrototypeOf(decoded.headers)).toBe(Object.prototype);

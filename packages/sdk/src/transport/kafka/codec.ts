@@ -3,7 +3,7 @@
  * each context attribute is a `ce_<name>` header with a string value, `datacontenttype` is the `content-type`
  * header, the record value is the event data and the record key is the partition key.
  */
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import type { KafkaMessage, Message } from 'kafkajs';
 import type { TransportMessage } from '../port.js';
 
 const CE_PREFIX = 'ce_';
@@ -13,8 +13,10 @@ const CONTENT_TYPE = 'content-type';
 
 /** The kafkajs record of a message. Other headers go first, so a `ce_*` attribute wins over a same-named header. */
 export function toKafkaMessage(message: TransportMessage): Message {
-  const headers: IHeaders = { ...message.headers };
-  for (const [name, value] of Object.entries(message.attributes)) headers[CE_PREFIX + name] = value;
+  const headers: Record<string, string> = {};
+  const { headers: other, attributes } = message;
+  for (const name of Object.keys(other)) put(headers, name, other[name]!);
+  for (const name of Object.keys(attributes)) headers[CE_PREFIX + name] = attributes[name]!;
   if (message.contentType !== undefined) headers[CONTENT_TYPE] = message.contentType;
   const body = message.body;
   return {
@@ -29,7 +31,9 @@ export function recordSize(record: Message): number {
   let size = 70; // record overhead: lengths, varints, timestamp and offset deltas
   if (typeof record.key === 'string') size += Buffer.byteLength(record.key);
   if (record.value instanceof Buffer) size += record.value.byteLength;
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
+  const headers = record.headers ?? {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (typeof value === 'string') size += name.length + Buffer.byteLength(value) + 4;
   }
   return size;
