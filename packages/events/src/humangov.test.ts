@@ -61,6 +61,31 @@ describe('generated validators', () => {
     expect(validator(withValue(value))).toBe(valid);
   });
 
+  // citizen.registered v2: given_name has minLength 1 and maxLength 200, address.postal_code minLength 2 and
+  // maxLength 16, all in code points (the module decides most strings from their UTF-16 length alone).
+  const citizen = catalog['citizen.registered'].versions[2];
+  const person = citizen.examples[0]!;
+  it.each([
+    ['an empty given name', { given_name: '' }, false],
+    ['a one-letter given name', { given_name: 'A' }, true],
+    ['a given name of one emoji (2 UTF-16 units, 1 code point)', { given_name: '😀' }, true],
+    ['a given name of one lone surrogate (1 code point)', { given_name: '\uD800' }, true],
+    ['200 emoji as given name (400 units, 200 code points)', { given_name: '😀'.repeat(200) }, true],
+    ['201 emoji as given name', { given_name: '😀'.repeat(201) }, false],
+    ['a postal code of one emoji (2 units but 1 code point, under minLength 2)', { postal: '😀' }, false],
+    ['a postal code of two emoji (4 units, 2 code points)', { postal: '😀😀' }, true],
+    ['a postal code of 16 emoji (32 units, 16 code points)', { postal: '😀'.repeat(16) }, true],
+    ['a postal code of 17 characters', { postal: 'A'.repeat(17) }, false],
+  ])('counts minLength and maxLength in code points: %s', (_label, change, valid) => {
+    const { postal, ...rest } = change as { postal?: string; given_name?: string };
+    const data = {
+      ...person,
+      ...rest,
+      ...(postal !== undefined && { address: { ...(person.address as object), postal_code: postal } }),
+    };
+    expect(citizen.validate(data)).toBe(valid);
+  });
+
   it('accepts exactly the date-times that ajv-formats accepts (the module has a fast path for UTC timestamps)', () => {
     const full = fullFormats['date-time'] as { validate: (s: string) => boolean };
     const seeds = [

@@ -111,6 +111,7 @@ export function emitValidators(head: string, inputs: readonly ValidatorInput[]):
     return `__${module.split('/').pop()}`;
   });
   if (/require\(/.test(code)) throw new Error('ajv standalone code still calls require()');
+  code = shortCircuitLengths(code);
   code = code.replace(/export const (\w+) = (\w+);/g, 'export const $1: Validator = $2 as Validator;');
   return [
     head,
@@ -138,6 +139,23 @@ export function emitValidators(head: string, inputs: readonly ValidatorInput[]):
     code.replace(/;(?=export const)/g, ';\n'),
     '',
   ].join('\n');
+}
+
+/**
+ * `maxLength`/`minLength` count code points (`__ucs2length`, a scan of the whole string). A string has at most as many
+ * code points as UTF-16 units and at least half as many, so most strings are decided by `length` alone:
+ * `len(x) > N` only when `x.length > N`; `len(x) < N` always when `x.length < N`, never when `x.length >= 2N`.
+ */
+function shortCircuitLengths(code: string): string {
+  const alias = /const (func\d+) = __ucs2length;/.exec(code)?.[1];
+  if (!alias) return code;
+  return code
+    .replaceAll(new RegExp(`${alias}\\((\\w+)\\) > (\\d+)`, 'g'), (_m, x: string, n: string) => {
+      return `(${x}.length > ${n} && ${alias}(${x}) > ${n})`;
+    })
+    .replaceAll(new RegExp(`${alias}\\((\\w+)\\) < (\\d+)`, 'g'), (_m, x: string, n: string) => {
+      return `(${x}.length < ${n} || (${x}.length < ${2 * Number(n)} && ${alias}(${x}) < ${n}))`;
+    });
 }
 
 function collectFormats(schema: unknown, unknown: Set<string>): void {
