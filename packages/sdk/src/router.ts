@@ -214,10 +214,14 @@ export function createRouter<M extends EventMapShape = EventMap>(options: Router
       const context: HandlerContext = { message, attempt };
       const processing = startProcessSpan(target);
       try {
-        await otelContext.with(processing.context, route.handler, undefined, target, context);
-        endSpan(processing.span);
+        if (processing) {
+          await otelContext.with(processing.context, route.handler, undefined, target, context);
+          endSpan(processing.span);
+        } else {
+          await route.handler(target, context);
+        }
       } catch (error) {
-        endSpan(processing.span, error);
+        if (processing) endSpan(processing.span, error);
         listeners.emit({ kind: 'failed', event: target, error, attempt });
         if (isDeadLetterRequest(error)) return deadLetters.fail(message, target, error.cause, attempt);
         if (isRedeliveryRequest(error)) return redeliver(message, target, error.delayMs, attempt);

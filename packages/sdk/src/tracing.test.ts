@@ -111,6 +111,29 @@ describe('W3C trace context', () => {
     expect(activeInHandler?.spanId).toBe(processSpan.context.spanId);
   });
 
+  it('with a propagator but no tracer SDK, an incoming trace context reaches the handler and its own publishes', async () => {
+    trace.disable(); // the propagator stays registered
+    const transport = createMemoryTransport();
+    const publisher = createPublisher({ transport, source: '/humangov/test' });
+    const router = createRouter({ transport, group: 'propagating', shutdownOnSignals: false });
+    const incoming = `00-${hex(16)}-${hex(8)}-01`;
+    let onward: string | undefined;
+    router.handle('benefit.application-withdrawn', async () => {
+      const next = await publisher.publish(
+        'benefit.award-revoked',
+        catalog['benefit.award-revoked'].versions[1].examples[0]!,
+      );
+      onward = next.traceparent;
+    });
+    await router.start();
+    const data = catalog['benefit.application-withdrawn'].versions[1].examples[0]!;
+    await publisher.publish('benefit.application-withdrawn', data, { traceparent: incoming });
+    for (let i = 0; i < 200 && !onward; i++) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([router.close(), publisher.close()]);
+    await transport.close();
+    expect(onward).toBe(incoming);
+  });
+
   it('adds no trace headers when no OpenTelemetry SDK is registered', async () => {
     propagation.disable();
     trace.disable();

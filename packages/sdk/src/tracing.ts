@@ -7,6 +7,7 @@ import {
   context,
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
+  ProxyTracerProvider,
   propagation,
   type Span,
   SpanKind,
@@ -66,11 +67,24 @@ export interface ProcessSpan {
   readonly context: Context;
 }
 
+// What the global provider delegates to while no OpenTelemetry SDK is registered.
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
 /**
  * Starts a consumer span whose parent is the trace context the event carries. Run the handler with
- * `context.with(processSpan.context, ...)`, then `endSpan(processSpan.span, error?)`.
+ * `context.with(processSpan.context, ...)`, then `endSpan(processSpan.span, error?)`. `undefined` when there is
+ * nothing to trace or carry: no SDK registered, and no trace context on the event that a registered propagator
+ * could pass on to the handler's own publishes (then the handler runs as is, in the active context).
  */
-export function startProcessSpan(event: ProcessedEvent): ProcessSpan {
+export function startProcessSpan(event: ProcessedEvent): ProcessSpan | undefined {
+  const provider = trace.getTracerProvider();
+  if (
+    provider instanceof ProxyTracerProvider &&
+    provider.getDelegate() === NO_SDK &&
+    ((!event.traceparent && !event.tracestate) || propagation.fields().length === 0)
+  ) {
+    return undefined;
+  }
   let parent: Context = context.active();
   if (event.traceparent || event.tracestate) {
     const carrier: Record<string, string> = {};
