@@ -10,7 +10,9 @@
 // Environment: KAFKA_BROKERS (127.0.0.1:9092), DATABASE_URL (postgres://humangov:humangov@127.0.0.1:5432/humangov).
 // It creates a topic `bench.<run id>.outbox`, tables `bench_<run id>_*` and a SQLite file in the temp directory,
 // and removes them at the end.
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resilienceOutbox } from './cases/resilience-outbox.mjs';
 import { resiliencePolicies } from './cases/resilience-policies.mjs';
@@ -21,6 +23,7 @@ import {
   installedVersion,
   loadResilience,
   loadSdk,
+  ROOT,
   requireFromResilience,
 } from './lib/load.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -28,6 +31,7 @@ import { renderReport, writeReport } from './lib/report.mjs';
 import { runCases } from './lib/run-cases.mjs';
 
 const CASES = ['policies', 'outbox'];
+const FINDINGS = path.join(ROOT, 'scripts/bench/resilience-findings.md');
 const CASE_TIMEOUT_MS = 900_000;
 
 const { values } = parseArgs({
@@ -123,6 +127,7 @@ const report = renderReport({
   rounds,
   sections,
   failures,
+  findings: existsSync(FINDINGS) ? readFileSync(FINDINGS, 'utf8') : undefined,
 });
 writeReport('resilience', report);
 process.stdout.write(report);
