@@ -4,9 +4,9 @@
  * capture. Runs after the consumer pact tests (vitest project `pact-providers`, `sequence.groupOrder` 1).
  */
 import { verifyMessageProvider } from '@humangov/testing/pact';
+import { createTestContext, forwardingTransport, type TestContext } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import { type RunningAudit, startAudit } from '../src/index.js';
-import { createTestContext, forwardingTransport, type TestContext } from './context.js';
 
 let context: TestContext;
 let audit: RunningAudit;

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { EventMap } from '@humangov/events';
 import { createMemoryBroker, createPublisher } from '@humangov/sdk';
 import { createTransport, openDatabase, type ServiceContext } from '@humangov-examples/kit';
+import { until } from '@humangov-examples/kit/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningAudit, startAudit } from '../src/index.js';
 import { main } from '../src/verify-cli.js';
-import { until } from './context.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
 // One fixed set of tables (not one per run: the suite has no way to drop them); the chain just grows per run.

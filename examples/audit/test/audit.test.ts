@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventMap } from '@humangov/events';
 import { createPublisher, type Publisher, toTransportMessage } from '@humangov/sdk';
 import { createTransport } from '@humangov-examples/kit';
+import { createTestContext, listen, type TestContext, until } from '@humangov-examples/kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KINDS, recordId } from '../src/chain.js';
 import { type AuditRecord, type RunningAudit, startAudit } from '../src/index.js';
 import { main } from '../src/verify-cli.js';
-import { createTestContext, listen, type TestContext, until } from './context.js';
 
 let context: TestContext;
 let audit: RunningAudit;

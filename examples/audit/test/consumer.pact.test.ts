@@ -8,9 +8,9 @@
 import type { CloudEvent } from '@humangov/events';
 import { messagePact } from '@humangov/testing/pact';
 import type { Tx } from '@humangov-examples/kit';
+import { createTestContext, type TestContext } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditRecord, append, KINDS, verifyChain } from '../src/chain.js';
-import { createTestContext, type TestContext } from './context.js';
 
 let context: TestContext;
 beforeAll(async () => {

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { type CitizenRegistryPaths, createClient } from '@humangov/sdk';
 import { verifyMessageProvider } from '@humangov/testing/pact';
 import { issueToken } from '@humangov-examples/kit';
+import { createTestContext, forwardingTransport, type TestContext, TOKEN_SECRET } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import { type RunningCitizenRegistry, startCitizenRegistry } from '../src/index.js';
-import { createTestContext, forwardingTransport, type TestContext, TOKEN_SECRET } from './context.js';
 
 let context: TestContext;
 let registry: RunningCitizenRegistry;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type CitizenRegistryComponents, type CitizenRegistryPaths, createClient } from '@humangov/sdk';
 import { issueToken } from '@humangov-examples/kit';
+import { createTestContext, listen, type TestContext, TOKEN_SECRET, until } from '@humangov-examples/kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningCitizenRegistry, startCitizenRegistry } from '../src/index.js';
-import { createTestContext, listen, type TestContext, TOKEN_SECRET, until } from './context.js';
 
 type Problem = CitizenRegistryComponents['schemas']['Problem'];
 /** The problem+json of a response (the test fails elsewhere if there was no response at all). */

@@ -8,10 +8,10 @@ import { type CloudEvent, type EventMap, upcast } from '@humangov/events';
 import { createOutbox } from '@humangov/sdk';
 import { messagePact } from '@humangov/testing/pact';
 import type { Tx } from '@humangov-examples/kit';
+import { createTestContext, type TestContext } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type EligibilityHandlers } from '../src/handlers.js';
 import { ELIGIBILITY_SOURCE, startEligibility } from '../src/index.js';
-import { createTestContext, type TestContext } from './context.js';
 
 let context: TestContext;
 let on: EligibilityHandlers;

@@ -9,9 +9,9 @@ import type { EventMap } from '@humangov/events';
 import { createPublisher } from '@humangov/sdk';
 import { verifyMessageProvider } from '@humangov/testing/pact';
 import { createTransport } from '@humangov-examples/kit';
+import { createTestContext, forwardingTransport, type TestContext } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, it } from 'vitest';
 import { type RunningEligibility, startEligibility } from '../src/index.js';
-import { createTestContext, forwardingTransport, type TestContext } from './context.js';
 
 let context: TestContext;
 let eligibility: RunningEligibility;

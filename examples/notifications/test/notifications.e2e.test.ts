@@ -12,6 +12,7 @@ import {
   toTransportMessage,
 } from '@humangov/sdk';
 import { createTransport } from '@humangov-examples/kit';
+import { createTestContext, listen, type TestContext, until } from '@humangov-examples/kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createSimulatedDeliveryGateway,
@@ -19,7 +20,6 @@ import {
   type SimulatedDeliveryGateway,
   startNotifications,
 } from '../src/index.js';
-import { createTestContext, listen, type TestContext, until } from './context.js';
 
 let context: TestContext;
 let gateway: SimulatedDeliveryGateway;

@@ -14,9 +14,9 @@ import type { EventMap } from '@humangov/events';
 import { createMemoryDeadLetterQueue, createPublisher, type PublisherPort, type TransportMessage } from '@humangov/sdk';
 import { messagePact, verifyMessageProvider } from '@humangov/testing/pact';
 import { createTransport, type Transport } from '@humangov-examples/kit';
+import { createTestContext, type TestContext, until } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedDeliveryGateway, type NotificationsService, startNotifications } from '../src/index.js';
-import { createTestContext, type TestContext, until } from './context.js';
 
 let context: TestContext;
 let notifications: NotificationsService;

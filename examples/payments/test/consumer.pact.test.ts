@@ -7,6 +7,7 @@ import { createEvent, type EventMap } from '@humangov/events';
 import { createOutbox } from '@humangov/sdk';
 import { messagePact } from '@humangov/testing/pact';
 import type { Tx } from '@humangov-examples/kit';
+import { createTestContext, type TestContext } from '@humangov-examples/kit/testing';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -19,7 +20,6 @@ import {
   paymentIdOf,
   type SimulatedBank,
 } from '../src/index.js';
-import { createTestContext, type TestContext } from './context.js';
 
 let context: TestContext;
 let bank: SimulatedBank;

@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventMap } from '@humangov/events';
 import { createPublisher, type Publisher, toTransportMessage } from '@humangov/sdk';
 import { createTransport } from '@humangov-examples/kit';
+import { createTestContext, listen, type TestContext, until } from '@humangov-examples/kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulatedBank, type PaymentsService, type SimulatedBank, startPayments } from '../src/index.js';
-import { createTestContext, listen, type TestContext, until } from './context.js';
 
 let context: TestContext;
 let bank: SimulatedBank;

@@ -16,9 +16,9 @@ import type { EventMap } from '@humangov/events';
 import { createPublisher, type PublisherPort, type TransportMessage } from '@humangov/sdk';
 import { type EventProducer, messagePact, pactFilesFor, verifyMessageProvider } from '@humangov/testing/pact';
 import { createTransport, type Transport } from '@humangov-examples/kit';
+import { createTestContext, type TestContext, until } from '@humangov-examples/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedBank, type PaymentsService, type SimulatedBank, startPayments } from '../src/index.js';
-import { createTestContext, type TestContext, until } from './context.js';
 
 type Scenario = 'paid' | 'fails' | 'revoked';
 const states: Record<string, Scenario> = {
