@@ -32,6 +32,10 @@ interface Deferred<T> {
   resolve(value: T): void;
 }
 
+/** Key of one record in the map of attempts (offsets nacked in this process). */
+const attemptKey = (topic: string, partition: number, offset: string): string =>
+  `${topic}\u0000${partition}\u0000${offset}`;
+
 /** The offset to commit after `offset` (a decimal string, as kafkajs gives it; BigInt only past 2^53). */
 function nextOffset(offset: string): string {
   const n = Number(offset);
@@ -131,9 +135,7 @@ export async function startKafkaSubscription(
   ): Promise<{ readonly outcome: Outcome; readonly delayMs: number }> {
     const { topic, partition } = batch;
     // Only offsets nacked in this process are tracked, so most deliveries build no key and touch no map.
-    let key: string | undefined;
-    const keyOf = (): string => (key ??= `${topic}\u0000${partition}\u0000${record.offset}`);
-    const attempt = attempts.size > 0 ? (attempts.get(keyOf()) ?? 0) + 1 : 1;
+    const attempt = attempts.size > 0 ? (attempts.get(attemptKey(topic, partition, record.offset)) ?? 0) + 1 : 1;
     let state: Outcome | undefined;
     let nackDelayMs = 0;
     let acked: Promise<void> | undefined;
@@ -166,7 +168,7 @@ export async function startKafkaSubscription(
         if (state === 'abandoned') return Promise.reject(new ClosedError(`${TRANSPORT} subscription of ${group}`));
         if (state === undefined) {
           state = 'ack';
-          if (attempts.size > 0) attempts.delete(keyOf());
+          if (attempts.size > 0) attempts.delete(attemptKey(topic, partition, record.offset));
           acked = committer.commit(topic, partition, nextOffset(record.offset), commitFn).catch((error: unknown) => {
             throw onCommitFailed(error);
           });
@@ -181,8 +183,9 @@ export async function startKafkaSubscription(
           nackDelayMs = Math.max(0, nackOptions?.delayMs ?? 0);
           // Re-inserted, so the oldest entry is the first one. Bounded: entries of messages nacked here but acked
           // by another member after a rebalance are never cleared.
-          attempts.delete(keyOf());
-          attempts.set(keyOf(), attempt);
+          const key = attemptKey(topic, partition, record.offset);
+          attempts.delete(key);
+          attempts.set(key, attempt);
           if (attempts.size > MAX_TRACKED_ATTEMPTS) attempts.delete(attempts.keys().next().value!);
           partDone();
         }
