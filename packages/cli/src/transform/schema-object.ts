@@ -6,29 +6,17 @@
  * is a `components.schemas` entry or carries a `title`; named schemas become exported declarations and
  * `definitions` entries, everything else is inlined.
  */
+import { VALUE_ASSERTIONS } from '../json-schema-keywords.js';
 import { isObject, type Located, nodeId, type Workspace } from '../load/workspace.js';
 import { jsdoc, type NameAllocator, propertyKey } from './names.js';
 
 /** JSON Schema draft-07 keywords kept in validator schemas; anything else (x-*, example, discriminator) is dropped. */
-const KEYWORDS = new Set([
+const KEYWORDS: ReadonlySet<string> = new Set([
   'type',
   'enum',
   'const',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
   'required',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
+  ...VALUE_ASSERTIONS,
   'title',
   'description',
   'contentMediaType',
