@@ -127,12 +127,22 @@ export async function runScenario(host: Host, settings: DemoSettings, say: Say):
   say('notification gateway outage begins');
   for (let i = waveB; i < settings.citizens; i++) await submit(i);
   await until('every application is decided', async () => (await finalCount()) >= settings.citizens, 120_000);
+  // A request is recorded before its first send attempt, so "every request sent or dead-lettered" means none is still
+  // being retried or redelivered: one that failed just before the gateway came back would otherwise reach the
+  // dead-letter queue after the replay (a fixed 1.5 s wait lost that race on a loaded machine).
+  type NotificationSummary = { requested: number; sent: number; deadLettered: number };
   await until(
-    'the undeliverable notifications are dead-lettered',
-    async () => (await host.service('notifications').call<{ deadLettered: number }>('summary')).deadLettered > 0,
+    'every notification request sent or dead-lettered',
+    async () => {
+      const n = await host.service('notifications').call<NotificationSummary>('summary');
+      if (n.deadLettered === 0 || n.sent + n.deadLettered < n.requested) return false;
+      // and no request arrived meanwhile (one still on its way through a relay would fail after the replay)
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const later = await host.service('notifications').call<NotificationSummary>('summary');
+      return later.requested === n.requested && later.sent + later.deadLettered >= later.requested;
+    },
     60_000,
   );
-  await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the last redeliveries end in the queue
   await host.service('notifications').call('outage', false);
   const parked = (await host.service('notifications').call<{ deadLettered: number }>('summary')).deadLettered;
   say(`notification gateway back; ${parked} notification request(s) in the dead-letter queue: replaying`);
