@@ -9,6 +9,7 @@ export const resilienceErrorCodes = [
   'HUMANGOV_BROKEN_CIRCUIT',
   'HUMANGOV_POLICY_TIMEOUT',
   'HUMANGOV_BULKHEAD_REJECTED',
+  'HUMANGOV_RELAY_STORE_WORKER',
 ] as const;
 
 /** Codes of the errors this package throws. Guards compare these, never classes. */
@@ -108,6 +109,31 @@ export class BulkheadRejectedError extends ResilienceError {
   }
 }
 
+/**
+ * A relay store running in a worker thread (`createSqliteRelayStore`, `createPostgresRelayStore`) failed: the
+ * database operation threw in the worker (its `name` and `code`, e.g. a PostgreSQL SQLSTATE, are `remoteName` and
+ * `remoteCode`), or the worker stopped (the next call starts a new one). Retryable: the relay backs off and retries.
+ */
+export class RelayStoreWorkerError extends ResilienceError {
+  override readonly name = 'RelayStoreWorkerError';
+  readonly code = 'HUMANGOV_RELAY_STORE_WORKER' as const;
+  readonly retryable = true as const;
+  readonly store: string;
+  readonly remoteName: string | undefined;
+  readonly remoteCode: string | undefined;
+
+  constructor(
+    store: string,
+    message: string,
+    options: { readonly name?: string; readonly code?: string; readonly cause?: unknown } = {},
+  ) {
+    super(`${store}: ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.store = store;
+    this.remoteName = options.name;
+    this.remoteCode = options.code;
+  }
+}
+
 /** Maps each code to its class, so `isResilienceError(e, code)` narrows to the right one. */
 export interface ResilienceErrorByCode {
   HUMANGOV_PERMANENT: PermanentError;
@@ -115,6 +141,7 @@ export interface ResilienceErrorByCode {
   HUMANGOV_BROKEN_CIRCUIT: BrokenCircuitError;
   HUMANGOV_POLICY_TIMEOUT: TimeoutError;
   HUMANGOV_BULKHEAD_REJECTED: BulkheadRejectedError;
+  HUMANGOV_RELAY_STORE_WORKER: RelayStoreWorkerError;
 }
 
 /**

@@ -14,6 +14,7 @@ export {
   isResilienceError,
   isSagaError,
   PermanentError,
+  RelayStoreWorkerError,
   ResilienceError,
   RetryExhaustedError,
   resilienceErrorCodes,

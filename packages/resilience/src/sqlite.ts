@@ -11,6 +11,9 @@
 // Sagas on SQLite: `createSqliteSagaStore({ db, tablePrefix })`, then `await store.migrate()`.
 export type { SagaTableNames } from './saga/sql-tables.js';
 export { createSqliteSagaStore, type SqliteSagaStore, type SqliteSagaStoreOptions } from './saga/sqlite.js';
+export type { WorkerRelayStore } from './store/relay-worker/host.js';
+export type { SqliteRelayStoreOptions } from './store/relay-worker/options.js';
+export { createSqliteRelayStore } from './store/relay-worker/stores.js';
 export { DEFAULT_TABLE_PREFIX, type TableNames } from './store/sql-names.js';
 export {
   createSqliteStore,

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createPostgresStore, type PostgresStore } from '../src/postgres.js';
-import { createSqliteStore, type SqliteStore } from '../src/sqlite.js';
+import type { OutboxStore } from '../src/outbox/port.js';
+import { createPostgresRelayStore, createPostgresStore, type PostgresStore } from '../src/postgres.js';
+import { createSqliteRelayStore, createSqliteStore, type SqliteStore, type WorkerRelayStore } from '../src/sqlite.js';
 import { storeSuite } from './store-suite.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
@@ -75,5 +76,73 @@ storeSuite({
   async teardown() {
     db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+/**
+ * The same contracts with the relay operations (claim, mark, release, cleanup, lag, LISTEN) answered by a relay
+ * store in a worker thread, on its own connection, while `add` and transactions stay on the application's.
+ */
+const relaySide = <Tx>(app: OutboxStore<Tx>, worker: WorkerRelayStore): OutboxStore<Tx> =>
+  Object.assign(Object.create(worker) as object, { add: app.add.bind(app) }) as OutboxStore<Tx>;
+
+let workerPool: pg.Pool;
+let workerPostgres: PostgresStore;
+let postgresRelayStore: WorkerRelayStore;
+storeSuite({
+  name: 'PostgreSQL, relay store in a worker thread,',
+  parallelClaims: true,
+  async setup() {
+    workerPool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+    workerPostgres = createPostgresStore({ pool: workerPool, tablePrefix: `${prefix}pgw_` });
+    await workerPostgres.migrate();
+    postgresRelayStore = createPostgresRelayStore({
+      pool: { connectionString: DATABASE_URL, max: 6 },
+      tablePrefix: `${prefix}pgw_`,
+    });
+    return {
+      ...workerPostgres,
+      outbox: relaySide(workerPostgres.outbox, postgresRelayStore),
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+      async reset() {
+        const { outbox, outboxPayload, inbox } = workerPostgres.tables;
+        await workerPool.query(`TRUNCATE ${outbox}, ${outboxPayload}, ${inbox}`);
+      },
+    };
+  },
+  async teardown() {
+    await postgresRelayStore?.close();
+    const { outbox, outboxPayload, inbox } = workerPostgres.tables;
+    await workerPool?.query(`DROP TABLE IF EXISTS ${outbox}, ${outboxPayload}, ${inbox}`);
+    await workerPool?.end();
+  },
+});
+
+let workerDir: string;
+let workerDb: Database.Database;
+let sqliteRelayStore: WorkerRelayStore;
+storeSuite({
+  name: 'SQLite, relay store in a worker thread,',
+  async setup() {
+    workerDir = mkdtempSync(join(tmpdir(), 'humangov-sqlite-worker-'));
+    const filename = join(workerDir, 'store.db');
+    workerDb = new Database(filename);
+    workerDb.pragma('journal_mode = WAL');
+    const store = createSqliteStore({ db: workerDb, tablePrefix: prefix });
+    await store.migrate();
+    sqliteRelayStore = createSqliteRelayStore({ filename, tablePrefix: prefix });
+    return {
+      ...store,
+      outbox: relaySide(store.outbox, sqliteRelayStore),
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)), // both connections read Date.now
+      async reset() {
+        workerDb.exec(`DELETE FROM ${store.tables.outbox}; DELETE FROM ${store.tables.inbox};`);
+      },
+    };
+  },
+  async teardown() {
+    await sqliteRelayStore?.close();
+    workerDb?.close();
+    if (workerDir) rmSync(workerDir, { recursive: true, force: true });
   },
 });

@@ -80,9 +80,11 @@ export {
   type MemoryTransportOptions,
 } from './transport/memory.js';
 export {
+  type BatchPublisher,
   type ChannelBinding,
   type DelayedRedeliverer,
   type DeliveryHandler,
+  isBatchPublisher,
   isDelayedRedeliverer,
   isProvisioner,
   type Provisioner,

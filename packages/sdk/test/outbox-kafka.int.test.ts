@@ -2,6 +2,9 @@
  * PostgreSQL outbox -> relay -> real Kafka (KAFKA_BROKERS): per-key order through a consumer group, and the
  * relay's throughput. An unreachable PostgreSQL or Kafka fails the file.
  */
+import type { OutboxStore, Transactor } from '@humangov/resilience';
+import { createPostgresRelayStore } from '@humangov/resilience/postgres';
+import { createSqliteRelayStore, type WorkerRelayStore } from '@humangov/resilience/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../src/outbox/outbox.js';
 import { createOutboxRelay, type OutboxRelay } from '../src/outbox/relay.js';
@@ -9,12 +12,14 @@ import { type KafkaKit, kafkaKit } from './brokers.js';
 import {
   citizens,
   collect,
+  DATABASE_URL,
   eventId,
   idOf,
   orderReport,
   postgresStore,
   registered,
   requirePostgres,
+  sqliteStore,
   waitFor,
 } from './outbox-fixtures.js';
 
@@ -95,3 +100,55 @@ describe('outbox on PostgreSQL -> Kafka', () => {
     60_000,
   );
 });
+
+describe('outbox -> Kafka with the relay store in a worker thread', () => {
+  const prefixOf = (tables: { readonly outbox: string }) => tables.outbox.slice(0, -'outbox'.length);
+  it.each(['PostgreSQL', 'SQLite'] as const)(
+    '%s: publishes every committed row once, in per-key order',
+    async (database) => {
+      const sqlite = database === 'SQLite' ? await sqliteStore() : undefined;
+      const relayStore: WorkerRelayStore = sqlite
+        ? createSqliteRelayStore({ filename: sqlite.db.name, tablePrefix: prefixOf(sqlite.tables) })
+        : createPostgresRelayStore({ pool: { connectionString: DATABASE_URL }, tablePrefix: prefixOf(store.tables) });
+      const keys = citizens(40);
+      const perKey = 25;
+      const run = `w${database}`;
+      const ours = () => sink.received.map(idOf).filter((id) => id.startsWith(`${run}.`));
+      if (sqlite) await fill(sqlite, run, keys, perKey);
+      else await fill(store, run, keys, perKey);
+      const total = keys.length * perKey;
+      const sink = await collect(kit.transport, 'citizen.registered', kit.group(`outbox-worker-${database}`));
+      const relay = createOutboxRelay({ store: relayStore, transport: kit.transport, batchSize: 300, pollMs: 20 });
+      relays.push(relay);
+      await relay.start();
+      try {
+        await waitFor('all consumed', () => orderReport(ours()).distinct >= total, 60_000);
+        expect(orderReport(ours())).toEqual({ duplicates: 0, outOfOrder: 0, distinct: total });
+        expect(await relayStore.lag()).toEqual({ pending: 0, oldestAgeMs: 0 });
+      } finally {
+        await relay.close();
+        await relayStore.close();
+        await sink.close();
+        await sqlite?.drop();
+      }
+    },
+    90_000,
+  );
+});
+
+/** `perKey` transactions, each adding one event per key. */
+async function fill<Tx>(
+  app: Transactor<Tx> & { readonly outbox: OutboxStore<Tx> },
+  run: string,
+  keys: readonly string[],
+  perKey: number,
+): Promise<void> {
+  const outbox = createOutbox({ store: app.outbox, source: '/humangov/outbox-kafka' });
+  for (let seq = 0; seq < perKey; seq++) {
+    await app.transaction(async (tx) => {
+      for (const key of keys) {
+        await outbox.add(tx, 'citizen.registered', { ...registered, citizen_id: key }, { id: eventId(run, key, seq) });
+      }
+    });
+  }
+}

@@ -6,7 +6,7 @@ import { createOutbox } from '../src/outbox/outbox.js';
 import { createOutboxRelay, type OutboxRelay } from '../src/outbox/relay.js';
 import type { OutboxRelayEvent } from '../src/outbox/relay-events.js';
 import { createMemoryTransport } from '../src/transport/memory.js';
-import type { PublisherPort, TransportMessage } from '../src/transport/port.js';
+import type { BatchPublisher, PublisherPort, TransportMessage } from '../src/transport/port.js';
 import { citizens, collect, eventId, idOf, orderReport, registered, waitFor } from './outbox-fixtures.js';
 
 const source = '/humangov/outbox-test';
@@ -129,6 +129,43 @@ describe('outbox relay', () => {
     await waitFor('15 events', () => orderReport(sink.received.map(idOf)).distinct === 15);
     expect(orderReport(sink.received.map(idOf))).toMatchObject({ outOfOrder: 0, duplicates: 0 });
     expect(events.filter((e) => e.kind === 'publish-failed')).toHaveLength(3);
+  });
+
+  it('through a batch publisher: one call per batch; a failed call goes out again whole, never reordered', async () => {
+    const inner = createMemoryTransport();
+    let failures = 1;
+    const calls: number[] = [];
+    const batching: PublisherPort & BatchPublisher = {
+      publish: () => Promise.reject(new Error('the relay should publish through publishBatch')),
+      async publishBatch(messages, options) {
+        calls.push(messages.length);
+        // The first call writes half the batch, then fails: the broker kept a part.
+        const kept = failures-- > 0 ? Math.floor(messages.length / 2) : messages.length;
+        for (const message of messages.slice(0, kept)) await inner.publish(message, options);
+        if (kept < messages.length) throw new Error('broker hiccup');
+      },
+      close: () => inner.close(),
+    };
+    const { store, outbox, relay, events } = setup(batching);
+    const sink = await collect(inner, 'citizen.registered', 'check');
+    open.push(sink);
+    const keys = citizens(3);
+    await store.transaction(async (tx) => {
+      for (let seq = 0; seq < 4; seq++)
+        for (const key of keys)
+          await outbox.add(
+            tx,
+            'citizen.registered',
+            { ...registered, citizen_id: key },
+            { id: eventId('b', key, seq) },
+          );
+    });
+    await relay({ pollMs: 5 }).start();
+    await waitFor('12 events', () => orderReport(sink.received.map(idOf)).distinct === 12);
+    expect(orderReport(sink.received.map(idOf))).toMatchObject({ outOfOrder: 0, duplicates: 6 });
+    expect(calls.slice(0, 2)).toEqual([12, 12]);
+    const failed = events.filter((e) => e.kind === 'publish-failed');
+    expect(failed.map((e) => e.kind === 'publish-failed' && e.key).sort()).toEqual([...keys].sort());
   });
 
   it('wakes on a commit without waiting for the poll interval, and close() finishes the batch in flight', async () => {

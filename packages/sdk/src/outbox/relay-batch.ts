@@ -1,10 +1,18 @@
 /**
- * Publishing one claimed outbox batch (the relay's middle step): rows of different keys concurrently, rows of one
- * key one after another, each only after the previous one's broker confirmation; a failure stops its key.
+ * Publishing one claimed outbox batch (the relay's middle step). Through a `BatchPublisher` (Kafka) the batch goes
+ * in one `publishBatch` call, which keeps per-key order; through any other transport, rows of different keys go
+ * concurrently and rows of one key one after another, each only after the previous one's broker confirmation, a
+ * failure stopping its key.
  */
 import { setMaxListeners } from 'node:events';
 import type { OutboxRow } from '@humangov/resilience';
-import type { PublisherPort, PublishOptions, TransportMessage } from '../transport/port.js';
+import {
+  type BatchPublisher,
+  isBatchPublisher,
+  type PublisherPort,
+  type PublishOptions,
+  type TransportMessage,
+} from '../transport/port.js';
 import type { RelayListeners } from './relay-events.js';
 
 /** The outcome of publishing a batch. */
@@ -28,6 +36,26 @@ export async function publishBatch(
   deadline: number,
   listeners: RelayListeners,
 ): Promise<PublishedBatch> {
+  const out: PublishedBatch = { published: [], failed: [], deadline };
+  // One abort signal per batch, fired at its deadline (a timer per row cost ~10 us of CPU each).
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // one listener per publish in flight is expected
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('the batch reached 80% of its lease', 'TimeoutError')),
+    Math.max(0, Math.ceil(deadline - performance.now())),
+  );
+  const options: PublishOptions = { signal: controller.signal };
+  try {
+    if (isBatchPublisher(transport)) await publishWhole(transport, rows, options, out, listeners);
+    else await publishByKey(transport, rows, options, out, listeners);
+  } finally {
+    clearTimeout(timer);
+  }
+  return out;
+}
+
+/** Rows grouped by key, in id order within a group; each unkeyed row is a group of its own. */
+function groupByKey(rows: readonly OutboxRow[]): OutboxRow[][] {
   const groups = new Map<string, OutboxRow[]>();
   const unkeyed: OutboxRow[][] = [];
   for (const row of rows) {
@@ -38,42 +66,66 @@ export async function publishBatch(
       else groups.set(row.key, [row]);
     }
   }
-  const out = { published: [] as string[], failed: [] as string[], deadline };
-  // One abort signal per batch, fired at its deadline (a timer per row cost ~10 us of CPU each).
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal); // one listener per publish in flight is expected
-  const timer = setTimeout(
-    () => controller.abort(new DOMException('the batch reached 80% of its lease', 'TimeoutError')),
-    Math.max(0, Math.ceil(deadline - performance.now())),
-  );
-  const options: PublishOptions = { signal: controller.signal };
+  return [...groups.values(), ...unkeyed];
+}
+
+const reportFailure = (listeners: RelayListeners, row: OutboxRow, error: unknown): void =>
+  listeners.emit({
+    kind: 'publish-failed',
+    id: row.id,
+    channel: row.channel,
+    ...(row.key !== undefined && { key: row.key }),
+    error,
+  });
+
+/**
+ * The whole batch in one `publishBatch` call (the transport keeps per-key order within it). A failure fails every
+ * row: the part written before it goes out again (a duplicate, never a reordering), and a `publish-failed` event
+ * names the first row of each key.
+ */
+async function publishWhole(
+  transport: BatchPublisher,
+  rows: readonly OutboxRow[],
+  options: PublishOptions,
+  out: PublishedBatch,
+  listeners: RelayListeners,
+): Promise<void> {
+  if (out.deadline - performance.now() <= 0) return;
+  const messages = new Array<TransportMessage>(rows.length);
+  for (let i = 0; i < rows.length; i++) messages[i] = toMessage(rows[i]!);
+  try {
+    await transport.publishBatch(messages, options);
+    for (const row of rows) out.published.push(row.id);
+  } catch (error) {
+    for (const group of groupByKey(rows)) reportFailure(listeners, group[0]!, error);
+    for (const row of rows) out.failed.push(row.id);
+  }
+}
+
+/** One `publish` per row: keys concurrently, the rows of a key one after another, a failure stopping its key. */
+async function publishByKey(
+  transport: PublisherPort,
+  rows: readonly OutboxRow[],
+  options: PublishOptions,
+  out: PublishedBatch,
+  listeners: RelayListeners,
+): Promise<void> {
   const publishGroup = async (group: readonly OutboxRow[]) => {
     for (let i = 0; i < group.length; i++) {
       const row = group[i]!;
       // Left to lease expiry: releasing could hand a key to two relays at once.
-      if (deadline - performance.now() <= 0) return;
+      if (out.deadline - performance.now() <= 0) return;
       try {
         await transport.publish(toMessage(row), options);
         out.published.push(row.id);
       } catch (error) {
-        listeners.emit({
-          kind: 'publish-failed',
-          id: row.id,
-          channel: row.channel,
-          ...(row.key !== undefined && { key: row.key }),
-          error,
-        });
+        reportFailure(listeners, row, error);
         for (let j = i; j < group.length; j++) out.failed.push(group[j]!.id);
         return;
       }
     }
   };
-  try {
-    await Promise.all([...groups.values(), ...unkeyed].map(publishGroup));
-  } finally {
-    clearTimeout(timer);
-  }
-  return out;
+  await Promise.all(groupByKey(rows).map(publishGroup));
 }
 
 // One object shape for every row (absent key and content type are undefined): conditional spreads per row cost

@@ -40,6 +40,20 @@ export interface PublisherPort {
   close(): Promise<void>;
 }
 
+/**
+ * Optional ability: publish many messages in one call, cheaper per message than `publish` (no per-message
+ * promise, timer or linger). Messages with the same key on the same channel are written in array order.
+ * Resolves when the broker durably accepted all of them. Rejects with a typed error as `publish` does, and
+ * writes nothing after the part that failed; the part before it may have been written, so callers that need
+ * at-least-once publish the whole batch again. Used by the outbox relay when the transport has it.
+ */
+export interface BatchPublisher {
+  publishBatch(messages: readonly TransportMessage[], options?: PublishOptions): Promise<void>;
+}
+
+export const isBatchPublisher = (t: object): t is BatchPublisher =>
+  typeof (t as BatchPublisher).publishBatch === 'function';
+
 /** A message handed to a subscription. The transport redelivers it until it is acked. */
 export interface ReceivedMessage extends TransportMessage {
   /** Partition (Kafka, memory) it was read from. */

@@ -167,4 +167,80 @@ describe('publish batcher', () => {
     const error = await b.publish('a', record('2')).catch((e: unknown) => e);
     expect(isSdkError(error, 'HUMANGOV_TRANSPORT_CLOSED')).toBe(true);
   });
+
+  describe('publishAll', () => {
+    const all = (...items: Array<[string, string]>) =>
+      items.map(([topic, value]) => ({ topic, record: record(value) }));
+
+    it('sends at once, in order, one request after another of up to maxBatchBytes, topics sharing a request', async () => {
+      const { requests, send } = fakeSend();
+      const b = batcher(send, { maxBatchBytes: 350 }); // a record here is ~160 bytes
+      const x = 'x'.repeat(90);
+      const done = b.publishAll(all(['a', `1${x}`], ['b', `2${x}`], ['a', `3${x}`]));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(requests.map(values)).toEqual([[`a:1${x}`, `b:2${x}`]]); // no linger; the third would pass 350 bytes
+      requests[0]!.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(requests.map(values)[1]).toEqual([`a:3${x}`]);
+      requests[1]!.resolve();
+      await expect(done).resolves.toBeUndefined();
+    });
+
+    it('rejects with the failed request and sends nothing after it', async () => {
+      const { requests, send } = fakeSend();
+      const b = batcher(send, { maxBatchBytes: 150 });
+      const x = 'x'.repeat(90);
+      const done = b.publishAll(all(['a', `1${x}`], ['a', `2${x}`], ['a', `3${x}`]));
+      await vi.advanceTimersByTimeAsync(0);
+      requests[0]!.resolve();
+      await vi.advanceTimersByTimeAsync(0);
+      requests[1]!.reject(new Error('not enough replicas'));
+      const error = await done.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PublishError);
+      expect(String((error as Error).message)).toContain('not enough replicas');
+      await vi.advanceTimersByTimeAsync(100);
+      expect(requests).toHaveLength(2);
+    });
+
+    it('refuses the whole call before sending anything when one record is over maxMessageBytes', async () => {
+      const { requests, send } = fakeSend();
+      const b = batcher(send, { maxMessageBytes: 500 });
+      const error = await b.publishAll(all(['a', '1'], ['a', 'y'.repeat(600)])).catch((e: unknown) => e);
+      expect(isSdkError(error, 'HUMANGOV_MESSAGE_TOO_LARGE')).toBe(true);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(requests).toHaveLength(0);
+    });
+
+    it('times out a request after confirmTimeoutMs, and stops when the signal aborts', async () => {
+      const { send } = fakeSend();
+      const b = batcher(send, { confirmTimeoutMs: 1_000 });
+      const late = b.publishAll(all(['a', '1'])).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(isSdkError(await late, 'HUMANGOV_PUBLISH_TIMEOUT')).toBe(true);
+      const controller = new AbortController();
+      const aborted = b.publishAll(all(['a', '2']), controller.signal).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(0);
+      controller.abort(new Error('lease nearly over'));
+      expect(await aborted).toMatchObject({ message: 'lease nearly over' });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('close waits for it, then refuses new calls', async () => {
+      const { requests, send } = fakeSend();
+      const b = batcher(send);
+      const done = b.publishAll(all(['a', '1']));
+      await vi.advanceTimersByTimeAsync(0);
+      let closed = false;
+      const closing = b.close().then(() => {
+        closed = true;
+      });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(closed).toBe(false);
+      requests[0]!.resolve();
+      await done;
+      await closing;
+      const error = await b.publishAll(all(['a', '2'])).catch((e: unknown) => e);
+      expect(isSdkError(error, 'HUMANGOV_TRANSPORT_CLOSED')).toBe(true);
+    });
+  });
 });

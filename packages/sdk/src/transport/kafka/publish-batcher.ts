@@ -42,8 +42,21 @@ interface Entry {
  */
 export interface PublishBatcher {
   publish(topic: string, record: Message, signal?: AbortSignal): Promise<void>;
+  /**
+   * Sends `records` as they are, without lingering or lanes: produce requests of up to `maxBatchBytes`, one after
+   * another, each bounded by `confirmTimeoutMs`. Resolves when every request is acknowledged; rejects with the
+   * first failure and sends nothing after it (the requests before it were written). A record over
+   * `maxMessageBytes` rejects the whole call before anything is sent.
+   */
+  publishAll(records: readonly TopicRecord[], signal?: AbortSignal): Promise<void>;
   /** Sends what is queued now and waits until every accepted publish has its outcome; later publishes reject. */
   close(): Promise<void>;
+}
+
+/** A record and the topic it goes to. */
+export interface TopicRecord {
+  readonly topic: string;
+  readonly record: Message;
 }
 
 interface Lane {
@@ -75,6 +88,66 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
     }
     group.add(entry);
   };
+
+  const tooLarge = (size: number) =>
+    new SdkError(
+      'HUMANGOV_MESSAGE_TOO_LARGE',
+      `${transport}: message of ~${size} bytes exceeds maxMessageBytes (${maxMessageBytes})`,
+      false,
+    );
+  const track = (outcome: Promise<void>): void => {
+    const tracked = outcome.then(
+      () => {},
+      () => {},
+    );
+    outcomes.add(tracked);
+    void tracked.then(() => outcomes.delete(tracked));
+  };
+
+  /** One produce request of `publishAll`: its outcome, or the timeout's, or the signal's, whichever comes first. */
+  const request = (topicMessages: TopicMessages[], messages: number, bytes: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const stop = (error?: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = () => stop(signal?.reason);
+      const timer = setTimeout(() => stop(new PublishTimeoutError(transport, confirmTimeoutMs)), confirmTimeoutMs);
+      signal?.addEventListener('abort', onAbort);
+      options.send(topicMessages).then(
+        () => {
+          options.onFlush?.({ messages, bytes, durationMs: Date.now() - started });
+          stop();
+        },
+        (error: unknown) => {
+          options.onFlush?.({ messages, bytes, durationMs: Date.now() - started, error });
+          stop(options.toError(error));
+        },
+      );
+    });
+
+  async function sendAll(records: readonly TopicRecord[], sizes: readonly number[], signal?: AbortSignal) {
+    let i = 0;
+    while (i < records.length) {
+      signal?.throwIfAborted();
+      const byTopic = new Map<string, Message[]>();
+      const first = i;
+      let bytes = 0;
+      for (; i < records.length && (i === first || bytes + sizes[i]! <= maxBatchBytes); i++) {
+        const { topic, record } = records[i]!;
+        const messages = byTopic.get(topic);
+        if (messages) messages.push(record);
+        else byTopic.set(topic, [record]);
+        bytes += sizes[i]!;
+      }
+      const topicMessages: TopicMessages[] = [];
+      for (const [topic, messages] of byTopic) topicMessages.push({ topic, messages });
+      await request(topicMessages, i - first, bytes, signal);
+    }
+  }
 
   const schedule = (lane: Lane): void => {
     if (lane.inFlight || lane.queue.length === 0) return;
@@ -129,15 +202,7 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
       if (closed) return Promise.reject(new ClosedError(`${transport} transport`));
       if (signal?.aborted) return Promise.reject(signal.reason);
       const size = recordSize(record);
-      if (size > maxMessageBytes) {
-        return Promise.reject(
-          new SdkError(
-            'HUMANGOV_MESSAGE_TOO_LARGE',
-            `${transport}: message of ~${size} bytes exceeds maxMessageBytes (${maxMessageBytes})`,
-            false,
-          ),
-        );
-      }
+      if (size > maxMessageBytes) return Promise.reject(tooLarge(size));
       let lane = lanes.get(topic);
       if (!lane) {
         lane = { topic, queue: [], queuedBytes: 0, lingerTimer: undefined, inFlight: false };
@@ -166,13 +231,22 @@ export function createPublishBatcher(options: PublishBatcherOptions): PublishBat
         queue.push(entry);
       });
       lane.queuedBytes += size;
-      const tracked = outcome.then(
-        () => {},
-        () => {},
-      );
-      outcomes.add(tracked);
-      void tracked.then(() => outcomes.delete(tracked));
+      track(outcome);
       schedule(lane);
+      return outcome;
+    },
+
+    publishAll(records, signal) {
+      if (closed) return Promise.reject(new ClosedError(`${transport} transport`));
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const sizes = new Array<number>(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const size = recordSize(records[i]!.record);
+        if (size > maxMessageBytes) return Promise.reject(tooLarge(size));
+        sizes[i] = size;
+      }
+      const outcome = sendAll(records, sizes, signal);
+      track(outcome);
       return outcome;
     },
 

@@ -1,6 +1,7 @@
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { ClosedError, ConnectionError } from '../../errors.js';
 import type {
+  BatchPublisher,
   ChannelBinding,
   DelayedRedeliverer,
   DeliveryHandler,
@@ -21,8 +22,11 @@ import { type HoldFn, startKafkaSubscription } from './subscription.js';
 
 const NAME = 'kafka';
 
-/** A Kafka transport: a `Transport` that can also provision its topics and redeliver through retry topics. */
-export interface KafkaTransport extends Transport, Provisioner, DelayedRedeliverer {
+/**
+ * A Kafka transport: a `Transport` that can also provision its topics, redeliver through retry topics and publish
+ * batches.
+ */
+export interface KafkaTransport extends Transport, Provisioner, DelayedRedeliverer, BatchPublisher {
   readonly name: 'kafka';
 }
 
@@ -34,7 +38,8 @@ export interface KafkaTransport extends Transport, Provisioner, DelayedRedeliver
  * `maxBatchBytes`; a message larger than a batch, up to `maxMessageBytes`, goes alone); each resolves when its record is acknowledged by all in-sync replicas and rejects with a typed
  * `SdkError` otherwise: `PublishTimeoutError` after `confirmTimeoutMs` (a frozen broker never answers),
  * `ConnectionError`, `PublishError`, `HUMANGOV_MESSAGE_TOO_LARGE`, `ClosedError` after `close()`. Messages with the
- * same key on the same channel keep their publish order.
+ * same key on the same channel keep their publish order. `publishBatch` sends a whole array in requests of up to
+ * `maxBatchBytes`, one after another, without lingering (the outbox relay's path).
  *
  * Subscribing: one consumer per subscription in group `spec.group`; partitions are handled concurrently (at most
  * `spec.concurrency` handlers at once), each partition in order and one message at a time. An offset is committed
@@ -133,6 +138,15 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
       if (closing) throw new ClosedError(`${NAME} transport`);
       if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
       return batcher.publish(topicOf(message.channel), toKafkaMessage(message), publishOptions?.signal);
+    },
+
+    async publishBatch(messages, publishOptions) {
+      if (closing) throw new ClosedError(`${NAME} transport`);
+      const records = messages.map((message) => {
+        if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
+        return { topic: topicOf(message.channel), record: toKafkaMessage(message) };
+      });
+      return batcher.publishAll(records, publishOptions?.signal);
     },
 
     subscribe: (spec, handler) => subscribe(spec, handler),

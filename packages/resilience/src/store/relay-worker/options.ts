@@ -1,0 +1,20 @@
+/** Options of the relay stores that run in a worker thread. Plain data: they are copied to the worker. */
+
+export interface SqliteRelayStoreOptions {
+  /** The database file the application writes its outbox to (not `:memory:`: the worker opens its own connection). */
+  readonly filename: string;
+  /** Prefix of the tables, as given to `createSqliteStore`. @default 'humangov_' */
+  readonly tablePrefix?: string;
+  /** How long a statement waits for another connection's write lock (better-sqlite3 `timeout`). @default 5_000 */
+  readonly timeoutMs?: number;
+}
+
+export interface PostgresRelayStoreOptions {
+  /**
+   * `pg.Pool` options for the worker's own pool (connectionString, ssl, max...): plain values only, no functions
+   * (a password function cannot cross to the worker). @default { max: 4 }
+   */
+  readonly pool: Readonly<Record<string, unknown>>;
+  /** Prefix of the tables, as given to `createPostgresStore`. @default 'humangov_' */
+  readonly tablePrefix?: string;
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isResilienceError } from '../../errors.js';
+import type { OutboxRow } from '../../outbox/port.js';
+import { createSqliteRelayStore, createSqliteStore } from '../../sqlite.js';
+import { packRows, unpackRows } from './packing.js';
+
+const row = (id: string, body: Uint8Array, extra: Partial<OutboxRow> = {}): OutboxRow => ({
+  id,
+  channel: 'citizen.registered',
+  attributes: { id: `e${id}`, type: 'citizen.registered' },
+  headers: {},
+  body,
+  createdAt: new Date(1_700_000_000_000 + Number(id)),
+  attempts: 1,
+  ...extra,
+});
+
+describe('relay-store worker packing', () => {
+  it('gives back every field of every row, bodies byte for byte, keys and content types only where set', () => {
+    const rows = [
+      row('1', new Uint8Array([0, 255, 1, 0]), { key: 'a', contentType: 'application/json', attempts: 3 }),
+      row('2', new Uint8Array(0)),
+      row('18446744073709551615', new TextEncoder().encode('héllo 🌍'), {
+        headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      }),
+    ];
+    const { packed, transfer } = packRows(rows);
+    const back = unpackRows(structuredClone(packed, { transfer }));
+    const bytes = (r: OutboxRow) => ({ ...r, body: [...r.body] });
+    expect(back.map(bytes)).toEqual(rows.map(bytes));
+    expect(back[1]).not.toHaveProperty('key');
+    expect(back[1]).not.toHaveProperty('contentType');
+    expect(transfer[0]!.byteLength).toBe(0); // moved, not copied
+  });
+
+  it('keeps a hostile attribute name as an own property, never as the prototype', () => {
+    const attributes = JSON.parse('{"id":"e1","__proto__":{"polluted":"yes"}}') as Record<string, string>;
+    const [back] = unpackRows(packRows([row('1', new Uint8Array(1), { attributes })]).packed);
+    expect(Object.getPrototypeOf(back!.attributes)).toBe(Object.prototype);
+    expect(Object.keys(back!.attributes)).toEqual(['id', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('createSqliteRelayStore', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'humangov-relay-worker-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses an in-memory database: the worker opens its own connection', () => {
+    expect(() => createSqliteRelayStore({ filename: ':memory:' })).toThrow(
+      /names a database file|name a database file/,
+    );
+  });
+
+  it('reports a database the worker cannot open as a typed, retryable error, and keeps working after', async () => {
+    const store = createSqliteRelayStore({ filename: join(dir, 'missing.db') });
+    const error = await store.claim(10, 1_000).catch((e: unknown) => e);
+    expect(isResilienceError(error, 'HUMANGOV_RELAY_STORE_WORKER')).toBe(true);
+    expect(error).toMatchObject({ retryable: true, remoteName: 'SqliteError' });
+    expect(String((error as Error).message)).toMatch(/sqlite relay store: .*(unable to open|does not exist)/i);
+    await expect(store.lag()).rejects.toMatchObject({ code: 'HUMANGOV_RELAY_STORE_WORKER' });
+    await store.close();
+  });
+
+  it('claims and marks what the application committed on its own connection; close() is final', async () => {
+    const filename = join(dir, 'app.db');
+    const db = new Database(filename);
+    db.pragma('journal_mode = WAL');
+    const app = createSqliteStore({ db, tablePrefix: 'w_' });
+    await app.migrate();
+    const body = new TextEncoder().encode('{"n":1}');
+    db.transaction(() => {
+      void app.outbox.add(db, [{ channel: 'c', key: 'k', attributes: { id: 'e1' }, headers: {}, body }]);
+    })();
+    const relayStore = createSqliteRelayStore({ filename, tablePrefix: 'w_' });
+    const [claimed] = await relayStore.claim(10, 30_000);
+    expect(claimed).toMatchObject({ channel: 'c', key: 'k', attributes: { id: 'e1' }, attempts: 1 });
+    expect(new TextDecoder().decode(claimed!.body)).toBe('{"n":1}');
+    await relayStore.markPublished([claimed!.id]);
+    expect(await app.outbox.lag()).toEqual({ pending: 0, oldestAgeMs: 0 });
+    await relayStore.close();
+    await relayStore.close(); // idempotent
+    await expect(relayStore.lag()).rejects.toThrow(/closed/);
+    db.close();
+  });
+});
