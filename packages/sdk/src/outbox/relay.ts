@@ -1,9 +1,10 @@
 /**
  * The outbox relay: publishes committed outbox rows through any transport, at least once, in per-key order.
  *
- * The pipeline: claim up to `batchSize` rows (one store round trip, leased for `leaseMs`), publish them — rows of
- * different keys concurrently, rows of one key one after another, each only after the previous one's broker
- * confirmation — then mark the published ones in one round trip and release the failed ones (and the later rows
+ * The pipeline: claim up to `batchSize` rows (one store round trip, leased for `leaseMs`), publish them — in one
+ * `publishBatch` call when the transport is a `BatchPublisher` (Kafka: per-key order kept within the call), else
+ * rows of different keys concurrently, rows of one key one after another, each only after the previous one's
+ * broker confirmation — then mark the published ones in one round trip and release the failed ones (and the later rows
  * of their key) for a retry. The three steps overlap across batches: after a full batch the next one is claimed
  * while this one publishes, and a batch is marked while the next one publishes (at most one batch per step).
  * Overlapping keeps per-key order because the store's claim leaves out every row whose key has an older
