@@ -88,6 +88,61 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
     CREATE INDEX IF NOT EXISTS ${table}_published ON ${table} (published_at) WHERE published_at IS NOT NULL;`);
 }
 
+// Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e.
+// leased by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the
+// statement's snapshot, which can only see such a row as unpublished, so it errs on the side of waiting.
+// created_at comes back as epoch milliseconds: pg's timestamp parser costs more than the rest of the row.
+const claimStatement = (table: string, columns: string) => `WITH candidates AS MATERIALIZED (
+      SELECT id, key FROM ${table}
+      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+      ORDER BY id LIMIT $1
+      FOR UPDATE SKIP LOCKED),
+    leased AS (
+      UPDATE ${table} AS o
+      SET claimed_until = now() + $2::double precision * interval '1 millisecond', attempts = o.attempts + 1
+      FROM candidates AS c
+      WHERE o.id = c.id AND (c.key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM ${table} AS p
+        WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
+          AND p.id NOT IN (SELECT id FROM candidates)))
+      RETURNING o.id, o.key, o.created_at, o.attempts)
+    SELECT ${columns}
+    FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
+    ORDER BY l.id`;
+
+const ROW_COLUMNS = `l.id, m.channel, l.key, m.attributes, m.content_type, m.headers, m.body,
+      (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`;
+
+/** A claimed row as text: the JSON of attributes and headers, the body in base64 (see `postgresTextClaim`). */
+export interface PostgresTextRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly key: string | null;
+  readonly attributes: string;
+  readonly content_type: string | null;
+  readonly headers: string;
+  readonly body: string;
+  readonly created_ms: number;
+  readonly attempts: number;
+}
+
+/**
+ * The outbox's claim (same statement, same leases) returning rows as text, for a caller that passes them on
+ * rather than using them: the relay-store worker copies the JSON as it is and decodes each body straight into the
+ * buffer it hands over. base64 is 4/3 of the bytes against hex's 2, and decodes in a third of the time.
+ */
+export function postgresTextClaim(
+  pool: Pool,
+  table: string,
+): (limit: number, leaseMs: number) => Promise<PostgresTextRow[]> {
+  const claim = claimStatement(
+    table,
+    `l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
+      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`,
+  );
+  return async (limit, leaseMs) => (await pool.query<PostgresTextRow>(claim, [limit, leaseMs])).rows;
+}
+
 export function postgresOutbox(
   pool: Pool,
   table: string,
@@ -107,28 +162,7 @@ export function postgresOutbox(
     heads AS (
       INSERT INTO ${table} (id, key) SELECT id, key FROM rows ORDER BY id)
     SELECT pg_notify($7, '')`;
-  // Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e.
-  // leased by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the
-  // statement's snapshot, which can only see such a row as unpublished, so it errs on the side of waiting.
-  // created_at comes back as epoch milliseconds: pg's timestamp parser costs more than the rest of the row.
-  const claim = `WITH candidates AS MATERIALIZED (
-      SELECT id, key FROM ${table}
-      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-      ORDER BY id LIMIT $1
-      FOR UPDATE SKIP LOCKED),
-    leased AS (
-      UPDATE ${table} AS o
-      SET claimed_until = now() + $2::double precision * interval '1 millisecond', attempts = o.attempts + 1
-      FROM candidates AS c
-      WHERE o.id = c.id AND (c.key IS NULL OR NOT EXISTS (
-        SELECT 1 FROM ${table} AS p
-        WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
-          AND p.id NOT IN (SELECT id FROM candidates)))
-      RETURNING o.id, o.key, o.created_at, o.attempts)
-    SELECT l.id, m.channel, l.key, m.attributes, m.content_type, m.headers, m.body,
-      (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts
-    FROM leased AS l JOIN ${payload} AS m ON m.id = l.id
-    ORDER BY l.id`;
+  const claim = claimStatement(table, ROW_COLUMNS);
 
   return {
     async add(tx, rows: readonly NewOutboxRow[]) {

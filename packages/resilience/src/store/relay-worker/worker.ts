@@ -6,12 +6,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OutboxNotifier, OutboxStore } from '../../outbox/port.js';
 import { createPostgresStore } from '../postgres.js';
+import { postgresTextClaim } from '../postgres-outbox.js';
 import { createSqliteStore } from '../sqlite.js';
-import { packRows } from './packing.js';
+import { packRows, packTextRows } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
   readonly outbox: OutboxStore<never> & Partial<OutboxNotifier>;
+  /** The claim, packed for the host. */
+  claim(limit: number, leaseMs: number): Promise<ReturnType<typeof packRows>>;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,12 @@ async function open(spec: StoreSpec): Promise<Opened> {
       db,
       ...(spec.options.tablePrefix !== undefined && { tablePrefix: spec.options.tablePrefix }),
     });
-    return { outbox: store.outbox as OutboxStore<never>, close: async () => void db.close() };
+    const outbox = store.outbox as OutboxStore<never>;
+    return {
+      outbox,
+      claim: async (limit, leaseMs) => packRows(await outbox.claim(limit, leaseMs)),
+      close: async () => void db.close(),
+    };
   }
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
@@ -35,7 +43,12 @@ async function open(spec: StoreSpec): Promise<Opened> {
     pool,
     ...(spec.options.tablePrefix !== undefined && { tablePrefix: spec.options.tablePrefix }),
   });
-  return { outbox: store.outbox as OutboxStore<never> & OutboxNotifier, close: () => pool.end() };
+  const claimText = postgresTextClaim(pool, store.tables.outbox);
+  return {
+    outbox: store.outbox as OutboxStore<never> & OutboxNotifier,
+    claim: async (limit, leaseMs) => packTextRows(await claimText(limit, leaseMs)),
+    close: () => pool.end(),
+  };
 }
 
 if (!parentPort)
@@ -53,10 +66,10 @@ const remote = (error: unknown): RemoteError => {
 };
 
 async function handle(request: Request): Promise<void> {
-  const { outbox, close } = await opened;
+  const { outbox, claim, close } = await opened;
   switch (request.op) {
     case 'claim': {
-      const { packed, transfer } = packRows(await outbox.claim(request.limit, request.leaseMs));
+      const { packed, transfer } = await claim(request.limit, request.leaseMs);
       return post({ id: request.id, ok: true, rows: packed }, transfer);
     }
     case 'markPublished':
