@@ -36,6 +36,23 @@ const message = (n: number) => ({
   body: new TextEncoder().encode(`{"n":${n}}`),
 });
 
+describe('PostgreSQL outbox claim', () => {
+  it('gives back every byte of a body (the claim reads bodies as base64, 76 characters a line)', async () => {
+    const store = createPostgresStore({ pool, tablePrefix: prefix('bytes') });
+    await store.migrate();
+    const body = new Uint8Array(Array.from({ length: 1_000 }, (_, i) => (i * 131) % 256));
+    await store.transaction((tx) =>
+      store.outbox.add(tx, [
+        { ...message(1), body },
+        { ...message(2), body: new Uint8Array(0) },
+      ]),
+    );
+    const [first, second] = await store.outbox.claim(10, 60_000);
+    expect(Buffer.from(first!.body)).toEqual(Buffer.from(body));
+    expect(second!.body.byteLength).toBe(0);
+  });
+});
+
 describe('PostgreSQL outbox tables', () => {
   it('splits an outbox of the one-table layout, keeping its pending rows, their order and attempts', async () => {
     const p = prefix('old');

@@ -19,7 +19,8 @@ interface Row {
   attributes: Record<string, string>;
   content_type: string | null;
   headers: Record<string, string>;
-  body: Buffer;
+  /** base64: pg decodes bytea from hex (twice the bytes), ~3 us per 1 KiB body more than Buffer.from(base64). */
+  body: string;
   created_ms: number;
   attempts: number;
 }
@@ -31,7 +32,7 @@ const toRow = (r: Row): OutboxRow => ({
   attributes: r.attributes,
   ...(r.content_type !== null && { contentType: r.content_type }),
   headers: r.headers,
-  body: r.body,
+  body: Buffer.from(r.body, 'base64'),
   createdAt: new Date(r.created_ms),
   attempts: r.attempts,
 });
@@ -110,7 +111,7 @@ const claimStatement = (table: string, columns: string) => `WITH candidates AS M
     FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
     ORDER BY l.id`;
 
-const ROW_COLUMNS = `l.id, m.channel, l.key, m.attributes, m.content_type, m.headers, m.body,
+const ROW_COLUMNS = `l.id, m.channel, l.key, m.attributes, m.content_type, m.headers, encode(m.body, 'base64') AS body,
       (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`;
 
 /** A claimed row as text: the JSON of attributes and headers, the body in base64 (see `postgresTextClaim`). */
