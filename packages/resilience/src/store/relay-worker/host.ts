@@ -22,7 +22,8 @@ export interface WorkerRelayStore {
 }
 
 type Pending = { resolve(reply: Success): void; reject(error: Error): void };
-type Omit2<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+/** `Omit` over each member of a union (a request without its id). */
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 /** The built worker script: next to this module in dist/, or the package's dist/ when running from source. */
 function workerScript(): URL {
@@ -76,7 +77,7 @@ export function createWorkerRelayStore(spec: StoreSpec): WorkerRelayStore & Part
     return w;
   };
 
-  function call(request: Omit2<Request, 'id'>): Promise<Success> {
+  function call(request: DistributiveOmit<Request, 'id'>): Promise<Success> {
     if (closed && request.op !== 'close') return Promise.reject(new RelayStoreWorkerError(what, 'closed'));
     worker ??= start();
     const w = worker;
