@@ -22,12 +22,14 @@ export interface PackedRows {
 
 const EMPTY_JSON = '{}';
 
-/** Packs rows; `transfer` lists the buffers to move with `postMessage`. */
-export function packRows(rows: readonly OutboxRow[]): { packed: PackedRows; transfer: ArrayBuffer[] } {
-  const n = rows.length;
-  let size = 0;
-  for (const row of rows) size += row.body.byteLength;
-  const bodies = new Uint8Array(new ArrayBuffer(size));
+/** Packed rows and the buffers to move (not copy) with `postMessage`. */
+export interface Packing {
+  readonly packed: PackedRows;
+  readonly transfer: ArrayBuffer[];
+}
+
+/** Empty columns for `n` rows, bodies in a buffer of `bodyBytes`; the packers fill them in. */
+function columns(n: number, bodyBytes: number): Packing {
   const packed: PackedRows = {
     ids: new Array<string>(n),
     channels: new Array<string>(n),
@@ -37,11 +39,21 @@ export function packRows(rows: readonly OutboxRow[]): { packed: PackedRows; tran
     headers: new Array<string>(n),
     createdAt: new Float64Array(n),
     attempts: new Float64Array(n),
-    bodies: bodies.buffer as ArrayBuffer,
+    bodies: new ArrayBuffer(bodyBytes),
     ends: new Float64Array(n),
   };
+  return { packed, transfer: [packed.bodies, packed.createdAt.buffer, packed.attempts.buffer, packed.ends.buffer] };
+}
+
+/** Packs rows as a store's `claim` returns them. */
+export function packRows(rows: readonly OutboxRow[]): Packing {
+  let size = 0;
+  for (const row of rows) size += row.body.byteLength;
+  const packing = columns(rows.length, size);
+  const { packed } = packing;
+  const bodies = new Uint8Array(packed.bodies);
   let offset = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     packed.ids[i] = row.id;
     packed.channels[i] = row.channel;
@@ -55,32 +67,21 @@ export function packRows(rows: readonly OutboxRow[]): { packed: PackedRows; tran
     offset += row.body.byteLength;
     packed.ends[i] = offset;
   }
-  return { packed, transfer: [packed.bodies, packed.createdAt.buffer, packed.attempts.buffer, packed.ends.buffer] };
+  return packing;
 }
 
 /**
  * Packs rows claimed as text (PostgreSQL, `postgresTextClaim`): the JSON goes as it is, and each base64 body is
  * decoded straight into the shared buffer (no Buffer per row, no parse and re-serialization of the attributes).
  */
-export function packTextRows(rows: readonly PostgresTextRow[]): { packed: PackedRows; transfer: ArrayBuffer[] } {
-  const n = rows.length;
+export function packTextRows(rows: readonly PostgresTextRow[]): Packing {
   let size = 0; // an upper bound: the server's base64 has a line break every 76 characters
   for (const row of rows) size += Buffer.byteLength(row.body, 'base64');
-  const bodies = Buffer.from(new ArrayBuffer(size));
-  const packed: PackedRows = {
-    ids: new Array<string>(n),
-    channels: new Array<string>(n),
-    keys: new Array<string | null>(n),
-    attributes: new Array<string>(n),
-    contentTypes: new Array<string | null>(n),
-    headers: new Array<string>(n),
-    createdAt: new Float64Array(n),
-    attempts: new Float64Array(n),
-    bodies: bodies.buffer as ArrayBuffer,
-    ends: new Float64Array(n),
-  };
+  const packing = columns(rows.length, size);
+  const { packed } = packing;
+  const bodies = Buffer.from(packed.bodies);
   let offset = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     packed.ids[i] = row.id;
     packed.channels[i] = row.channel;
@@ -93,7 +94,7 @@ export function packTextRows(rows: readonly PostgresTextRow[]): { packed: Packed
     offset += bodies.write(row.body, offset, 'base64');
     packed.ends[i] = offset;
   }
-  return { packed, transfer: [packed.bodies, packed.createdAt.buffer, packed.attempts.buffer, packed.ends.buffer] };
+  return packing;
 }
 
 /** The rows again, in order; bodies are views of the one transferred buffer. */

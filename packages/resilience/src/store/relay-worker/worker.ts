@@ -8,13 +8,13 @@ import type { OutboxNotifier, OutboxStore } from '../../outbox/port.js';
 import { createPostgresStore } from '../postgres.js';
 import { postgresTextClaim } from '../postgres-outbox.js';
 import { createSqliteStore } from '../sqlite.js';
-import { packRows, packTextRows } from './packing.js';
+import { type Packing, packRows, packTextRows } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
   readonly outbox: OutboxStore<never> & Partial<OutboxNotifier>;
   /** The claim, packed for the host. */
-  claim(limit: number, leaseMs: number): Promise<ReturnType<typeof packRows>>;
+  claim(limit: number, leaseMs: number): Promise<Packing>;
   close(): Promise<void>;
 }
 
