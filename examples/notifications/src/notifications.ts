@@ -12,7 +12,10 @@ import { createSendHandler, NOTIFICATION_KINDS } from './send.js';
 
 /** The part of an SDK dead-letter queue (`create*DeadLetterQueue` of @humangov/sdk) the service uses. */
 export interface DeadLetters {
-  list(): Promise<readonly { readonly id: string; readonly replayedAt?: string }[]>;
+  list(options: {
+    readonly since: Date;
+    readonly limit: number;
+  }): Promise<readonly { readonly id: string; readonly replayedAt?: string }[]>;
   replay(selection: { readonly ids: readonly string[] }): Promise<{ readonly replayed: readonly string[] }>;
   close(): Promise<void>;
 }
@@ -26,11 +29,18 @@ export interface NotificationsOptions {
 }
 
 export interface NotificationsService extends RunningService {
-  /** Notification requests received (each once), sent, and dead letters waiting for a replay. */
+  /**
+   * Notification requests received (each once), sent, and dead letters waiting for a replay. Dead letters count from
+   * the service's start: a durable dead-letter queue on a shared broker also holds earlier runs' letters, and
+   * `list()` returns the oldest first (100 by default), so those would hide this run's.
+   */
   summary(): Promise<{ readonly requested: number; readonly sent: number; readonly deadLettered: number }>;
-  /** Replays every dead letter not replayed yet; resolves with how many. */
+  /** Replays every dead letter of this run not replayed yet; resolves with how many. */
   replayDeadLetters(): Promise<number>;
 }
+
+/** Most dead letters one summary or replay reads (a run dead-letters a few dozen). */
+const MAX_LETTERS = 10_000;
 
 export async function startNotifications(
   context: ServiceContext,
@@ -47,6 +57,8 @@ export async function startNotifications(
     createSendHandler({ db, outbox, gateway: options.gateway }),
   );
 
+  const since = new Date();
+  const ours = () => options.deadLetters.list({ since, limit: MAX_LETTERS });
   const readiness = createReadiness(db);
   await relay.start();
   await router.start();
@@ -55,7 +67,7 @@ export async function startNotifications(
     name: 'notifications',
     readiness,
     async summary() {
-      const letters = await options.deadLetters.list();
+      const letters = await ours();
       return {
         requested: await db.records.count(NOTIFICATION_KINDS.requested),
         sent: await db.records.count(NOTIFICATION_KINDS.sent),
@@ -63,7 +75,7 @@ export async function startNotifications(
       };
     },
     async replayDeadLetters() {
-      const pending = (await options.deadLetters.list()).filter((l) => !l.replayedAt).map((l) => l.id);
+      const pending = (await ours()).filter((l) => !l.replayedAt).map((l) => l.id);
       if (pending.length === 0) return 0;
       const result = await options.deadLetters.replay({ ids: pending });
       log('notifications', `replayed ${result.replayed.length} dead letter(s)`);

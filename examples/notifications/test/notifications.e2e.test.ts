@@ -126,4 +126,27 @@ describe('notifications', () => {
     expect(gateway.stats.attempts).toBe(attempts + 1); // the fence only: the replay never reached the gateway
     expect(await notifications.summary()).toEqual({ requested: 2, sent: 2, deadLettered: 0 });
   });
+
+  it("counts and replays only its own run's dead letters, not those an earlier run left in the queue", async () => {
+    // An earlier run that stopped with dead letters it never replayed. (A shared broker's queue also keeps every
+    // replayed letter: counting them all, 100 at a time oldest first, once hid a run's own letters.)
+    gateway.outage(true);
+    for (let i = 0; i < 2; i++) await benefits.publish('notification.requested', request());
+    await until(async () => (await notifications.summary()).deadLettered === 2);
+    await notifications.close();
+    await context.dispose();
+
+    // The next run: a new process (database, transport, dead-letter reader) on the same broker.
+    context = await createTestContext('notifications', context.broker);
+    deadLetters = createMemoryDeadLetterQueue({ broker: context.broker, group: 'notifications' });
+    notifications = await startNotifications(context, { gateway, deadLetters, redeliveries: [20, 40] });
+    expect(await notifications.summary()).toMatchObject({ deadLettered: 0 });
+    const r = request();
+    await benefits.publish('notification.requested', r);
+    await until(async () => (await notifications.summary()).deadLettered === 1);
+    gateway.outage(false);
+    expect(await notifications.replayDeadLetters()).toBe(1);
+    await sent(r.notification_id);
+    expect((await deadLetters.list()).filter((l) => !l.replayedAt)).toHaveLength(2);
+  });
 });
