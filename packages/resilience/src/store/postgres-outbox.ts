@@ -12,31 +12,6 @@ import { payloadTableOf, toBuffer } from './sql-names.js';
 /** A transaction on PostgreSQL: a client (e.g. a `PoolClient`) inside `BEGIN`. */
 export type PostgresTransaction = ClientBase;
 
-interface Row {
-  id: string;
-  channel: string;
-  key: string | null;
-  attributes: Record<string, string>;
-  content_type: string | null;
-  headers: Record<string, string>;
-  /** base64: pg decodes bytea from hex (twice the bytes), ~3 us per 1 KiB body more than Buffer.from(base64). */
-  body: string;
-  created_ms: number;
-  attempts: number;
-}
-
-const toRow = (r: Row): OutboxRow => ({
-  id: r.id,
-  channel: r.channel,
-  ...(r.key !== null && { key: r.key }),
-  attributes: r.attributes,
-  ...(r.content_type !== null && { contentType: r.content_type }),
-  headers: r.headers,
-  body: Buffer.from(r.body, 'base64'),
-  createdAt: new Date(r.created_ms),
-  attempts: r.attempts,
-});
-
 /**
  * Free space left in each page of the row table, so a lease (which changes no indexed column) rewrites its row
  * on the same page (a HOT update: no new index entries). Rows are ~60 bytes; a page holds ~100 of them.
@@ -89,11 +64,46 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
     CREATE INDEX IF NOT EXISTS ${table}_published ON ${table} (published_at) WHERE published_at IS NOT NULL;`);
 }
 
-// Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e.
-// leased by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the
-// statement's snapshot, which can only see such a row as unpublished, so it errs on the side of waiting.
-// created_at comes back as epoch milliseconds: pg's timestamp parser costs more than the rest of the row.
-const claimStatement = (table: string, columns: string) => `WITH candidates AS MATERIALIZED (
+/** A claimed row as the claim returns it: the JSON of attributes and headers as text, the body in base64. */
+export interface PostgresTextRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly key: string | null;
+  readonly attributes: string;
+  readonly content_type: string | null;
+  readonly headers: string;
+  readonly body: string;
+  readonly created_ms: number;
+  readonly attempts: number;
+}
+
+const toRow = (r: PostgresTextRow): OutboxRow => ({
+  id: r.id,
+  channel: r.channel,
+  ...(r.key !== null && { key: r.key }),
+  attributes: JSON.parse(r.attributes) as Record<string, string>,
+  ...(r.content_type !== null && { contentType: r.content_type }),
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  body: Buffer.from(r.body, 'base64'),
+  createdAt: new Date(r.created_ms),
+  attempts: r.attempts,
+});
+
+/**
+ * The outbox's claim, returning rows as text (`toRow` makes outbox rows of them; the relay-store worker passes the
+ * JSON on as it is and decodes each body straight into the buffer it hands over). Bodies come as base64: pg reads
+ * bytea as hex text, twice the bytes and ~3 us more per 1 KiB body to decode.
+ *
+ * Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e. leased
+ * by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the statement's
+ * snapshot, which can only see such a row as unpublished, so it errs on the side of waiting. created_at comes back
+ * as epoch milliseconds: pg's timestamp parser costs more than the rest of the row.
+ */
+export function postgresTextClaim(
+  pool: Pool,
+  table: string,
+): (limit: number, leaseMs: number) => Promise<PostgresTextRow[]> {
+  const claim = `WITH candidates AS MATERIALIZED (
       SELECT id, key FROM ${table}
       WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
       ORDER BY id LIMIT $1
@@ -107,40 +117,10 @@ const claimStatement = (table: string, columns: string) => `WITH candidates AS M
         WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
           AND p.id NOT IN (SELECT id FROM candidates)))
       RETURNING o.id, o.key, o.created_at, o.attempts)
-    SELECT ${columns}
+    SELECT l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
+      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts
     FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
     ORDER BY l.id`;
-
-const ROW_COLUMNS = `l.id, m.channel, l.key, m.attributes, m.content_type, m.headers, encode(m.body, 'base64') AS body,
-      (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`;
-
-/** A claimed row as text: the JSON of attributes and headers, the body in base64 (see `postgresTextClaim`). */
-export interface PostgresTextRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly key: string | null;
-  readonly attributes: string;
-  readonly content_type: string | null;
-  readonly headers: string;
-  readonly body: string;
-  readonly created_ms: number;
-  readonly attempts: number;
-}
-
-/**
- * The outbox's claim (same statement, same leases) returning rows as text, for a caller that passes them on
- * rather than using them: the relay-store worker copies the JSON as it is and decodes each body straight into the
- * buffer it hands over. base64 is 4/3 of the bytes against hex's 2, and decodes in a third of the time.
- */
-export function postgresTextClaim(
-  pool: Pool,
-  table: string,
-): (limit: number, leaseMs: number) => Promise<PostgresTextRow[]> {
-  const claim = claimStatement(
-    table,
-    `l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
-      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`,
-  );
   return async (limit, leaseMs) => (await pool.query<PostgresTextRow>(claim, [limit, leaseMs])).rows;
 }
 
@@ -163,7 +143,7 @@ export function postgresOutbox(
     heads AS (
       INSERT INTO ${table} (id, key) SELECT id, key FROM rows ORDER BY id)
     SELECT pg_notify($7, '')`;
-  const claim = claimStatement(table, ROW_COLUMNS);
+  const claimText = postgresTextClaim(pool, table);
 
   return {
     async add(tx, rows: readonly NewOutboxRow[]) {
@@ -179,8 +159,7 @@ export function postgresOutbox(
       ]);
     },
     async claim(limit, leaseMs) {
-      const result = await pool.query<Row>(claim, [limit, leaseMs]);
-      return result.rows.map(toRow);
+      return (await claimText(limit, leaseMs)).map(toRow);
     },
     async markPublished(ids) {
       if (ids.length === 0) return;
