@@ -9,13 +9,14 @@ import type {
   Subscription,
   SubscriptionSpec,
   Transport,
+  TransportMessage,
 } from '../port.js';
 import { toKafkaMessage } from './codec.js';
 import { toPublishError, toTopologyError } from './errors.js';
 import { type KafkaTransportOptions, resolveKafkaOptions } from './options.js';
 import { createProducerPool } from './producer-pool.js';
 import { createTopics, planTopics } from './provision.js';
-import { createPublishBatcher } from './publish-batcher.js';
+import { createPublishBatcher, type TopicRecord } from './publish-batcher.js';
 import { prepareKafkaRedelivery } from './retry-topics.js';
 import { createScrub, kafkajsLogCreator, scrubError } from './scrub.js';
 import { type HoldFn, startKafkaSubscription } from './subscription.js';
@@ -93,6 +94,11 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
       }),
   });
 
+  const topicRecordOf = (message: TransportMessage): TopicRecord => {
+    if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
+    return { topic: topicOf(message.channel), record: toKafkaMessage(message) };
+  };
+
   const subscriptions = new Set<Subscription>();
   let admin: Promise<Admin> | undefined;
   let closing: Promise<void> | undefined;
@@ -135,18 +141,14 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
     name: NAME,
 
     async publish(message, publishOptions) {
-      if (closing) throw new ClosedError(`${NAME} transport`);
-      if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
-      return batcher.publish(topicOf(message.channel), toKafkaMessage(message), publishOptions?.signal);
+      assertOpen();
+      const { topic, record } = topicRecordOf(message);
+      return batcher.publish(topic, record, publishOptions?.signal);
     },
 
     async publishBatch(messages, publishOptions) {
-      if (closing) throw new ClosedError(`${NAME} transport`);
-      const records = messages.map((message) => {
-        if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
-        return { topic: topicOf(message.channel), record: toKafkaMessage(message) };
-      });
-      return batcher.publishAll(records, publishOptions?.signal);
+      assertOpen();
+      return batcher.publishAll(messages.map(topicRecordOf), publishOptions?.signal);
     },
 
     subscribe: (spec, handler) => subscribe(spec, handler),
