@@ -31,7 +31,14 @@ function workerScript(): URL {
   return here.endsWith('.ts') ? new URL('../../../dist/relay-worker.js', here) : new URL('./relay-worker.js', here);
 }
 
-export function createWorkerRelayStore(spec: StoreSpec): WorkerRelayStore & Partial<OutboxNotifier> {
+/** Starts the worker thread (tests pass their own to reach the `Worker`). */
+export type SpawnWorker = (spec: StoreSpec) => Worker;
+const spawnWorker: SpawnWorker = (spec) => new Worker(workerScript(), { workerData: spec });
+
+export function createWorkerRelayStore(
+  spec: StoreSpec,
+  spawn: SpawnWorker = spawnWorker,
+): WorkerRelayStore & Partial<OutboxNotifier> {
   const what = `${spec.kind} relay store`;
   let worker: Worker | undefined;
   let nextId = 0;
@@ -45,7 +52,7 @@ export function createWorkerRelayStore(spec: StoreSpec): WorkerRelayStore & Part
   };
 
   const start = (): Worker => {
-    const w = new Worker(workerScript(), { workerData: spec });
+    const w = spawn(spec);
     w.unref(); // only calls in flight keep the process alive (see call)
     w.on('message', (reply: Reply) => {
       if ('notify' in reply) {
