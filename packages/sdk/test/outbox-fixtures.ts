@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CloudEvent, catalog } from '@humangov/events';
+import { type CloudEvent, catalog, type EventMap } from '@humangov/events';
+import type { Transactor } from '@humangov/resilience';
 import { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from '@humangov/resilience/postgres';
 import { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from '@humangov/resilience/sqlite';
+import type { Outbox } from '../src/outbox/outbox.js';
 import type { ReceivedMessage, Transport } from '../src/transport/port.js';
 
 // pg and better-sqlite3 are dev dependencies of @humangov/resilience (optional peers), not of the SDK: load them
@@ -73,6 +75,23 @@ export const registered = catalog['citizen.registered'].versions[2].examples[0]!
 export const citizens = (n: number): string[] => Array.from({ length: n }, () => randomUUID());
 /** Event id carrying the key and its sequence number: `<run>.<citizen>.<seq>`. */
 export const eventId = (run: string, citizen: string, seq: number): string => `${run}.${citizen}.${seq}`;
+
+/** `rounds` transactions, each adding one citizen.registered per key, with ids `<run>.<key>.<round>`. */
+export async function addRegistrations<Tx>(
+  store: Transactor<Tx>,
+  outbox: Outbox<EventMap, Tx>,
+  run: string,
+  keys: readonly string[],
+  rounds: number,
+): Promise<void> {
+  for (let seq = 0; seq < rounds; seq++) {
+    await store.transaction(async (tx) => {
+      for (const key of keys) {
+        await outbox.add(tx, 'citizen.registered', { ...registered, citizen_id: key }, { id: eventId(run, key, seq) });
+      }
+    });
+  }
+}
 
 /** Collects what a channel delivers to one group, acking everything. */
 export async function collect(

@@ -2,7 +2,6 @@
  * PostgreSQL outbox -> relay -> real Kafka (KAFKA_BROKERS): per-key order through a consumer group, and the
  * relay's throughput. An unreachable PostgreSQL or Kafka fails the file.
  */
-import type { OutboxStore, Transactor } from '@humangov/resilience';
 import { createPostgresRelayStore } from '@humangov/resilience/postgres';
 import { createSqliteRelayStore, type WorkerRelayStore } from '@humangov/resilience/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +9,10 @@ import { createOutbox } from '../src/outbox/outbox.js';
 import { createOutboxRelay, type OutboxRelay } from '../src/outbox/relay.js';
 import { type KafkaKit, kafkaKit } from './brokers.js';
 import {
+  addRegistrations,
   citizens,
   collect,
   DATABASE_URL,
-  eventId,
   idOf,
   orderReport,
   postgresStore,
@@ -52,18 +51,7 @@ describe('outbox on PostgreSQL -> Kafka', () => {
       const perKey = shape.perKey;
       const run = `k${shape.keys}`;
       const ours = () => sink.received.map(idOf).filter((id) => id.startsWith(`${run}.`));
-      for (let seq = 0; seq < perKey; seq++) {
-        await store.transaction(async (tx) => {
-          for (const key of keys) {
-            await outbox.add(
-              tx,
-              'citizen.registered',
-              { ...registered, citizen_id: key },
-              { id: eventId(run, key, seq) },
-            );
-          }
-        });
-      }
+      await addRegistrations(store, outbox, run, keys, perKey);
       await store
         .transaction(async (tx) => {
           await outbox.add(tx, 'citizen.registered', registered, { id: 'rolled-back.x.0' });
@@ -114,8 +102,9 @@ describe('outbox -> Kafka with the relay store in a worker thread', () => {
       const perKey = 25;
       const run = `w${database}`;
       const ours = () => sink.received.map(idOf).filter((id) => id.startsWith(`${run}.`));
-      if (sqlite) await fill(sqlite, run, keys, perKey);
-      else await fill(store, run, keys, perKey);
+      const source = '/humangov/outbox-kafka';
+      if (sqlite) await addRegistrations(sqlite, createOutbox({ store: sqlite.outbox, source }), run, keys, perKey);
+      else await addRegistrations(store, createOutbox({ store: store.outbox, source }), run, keys, perKey);
       const total = keys.length * perKey;
       const sink = await collect(kit.transport, 'citizen.registered', kit.group(`outbox-worker-${database}`));
       const relay = createOutboxRelay({ store: relayStore, transport: kit.transport, batchSize: 300, pollMs: 20 });
@@ -135,20 +124,3 @@ describe('outbox -> Kafka with the relay store in a worker thread', () => {
     90_000,
   );
 });
-
-/** `perKey` transactions, each adding one event per key. */
-async function fill<Tx>(
-  app: Transactor<Tx> & { readonly outbox: OutboxStore<Tx> },
-  run: string,
-  keys: readonly string[],
-  perKey: number,
-): Promise<void> {
-  const outbox = createOutbox({ store: app.outbox, source: '/humangov/outbox-kafka' });
-  for (let seq = 0; seq < perKey; seq++) {
-    await app.transaction(async (tx) => {
-      for (const key of keys) {
-        await outbox.add(tx, 'citizen.registered', { ...registered, citizen_id: key }, { id: eventId(run, key, seq) });
-      }
-    });
-  }
-}

@@ -7,7 +7,7 @@ import { createOutboxRelay, type OutboxRelay } from '../src/outbox/relay.js';
 import type { OutboxRelayEvent } from '../src/outbox/relay-events.js';
 import { createMemoryTransport } from '../src/transport/memory.js';
 import type { BatchPublisher, PublisherPort, TransportMessage } from '../src/transport/port.js';
-import { citizens, collect, eventId, idOf, orderReport, registered, waitFor } from './outbox-fixtures.js';
+import { addRegistrations, citizens, collect, idOf, orderReport, registered, waitFor } from './outbox-fixtures.js';
 
 const source = '/humangov/outbox-test';
 const open: { close(): Promise<void> }[] = [];
@@ -30,7 +30,9 @@ function setup(transport: PublisherPort = createMemoryTransport()) {
     open.push(r);
     return r;
   };
-  return { store, outbox, relay, events };
+  const addEvents = (run: string, keys: readonly string[], rounds: number) =>
+    addRegistrations(store, outbox, run, keys, rounds);
+  return { store, outbox, relay, events, addEvents };
 }
 
 describe('outbox.add', () => {
@@ -76,22 +78,11 @@ describe('outbox.add', () => {
 describe('outbox relay', () => {
   it('publishes committed rows in per-key order, marks them, and reports lag', async () => {
     const transport = createMemoryTransport();
-    const { store, outbox, relay, events } = setup(transport);
+    const { relay, events, addEvents } = setup(transport);
     const keys = citizens(5);
     const sink = await collect(transport, 'citizen.registered', 'check');
     open.push(sink);
-    for (let seq = 0; seq < 40; seq++) {
-      await store.transaction(async (tx) => {
-        for (const key of keys) {
-          await outbox.add(
-            tx,
-            'citizen.registered',
-            { ...registered, citizen_id: key },
-            { id: eventId('r', key, seq) },
-          );
-        }
-      });
-    }
+    await addEvents('r', keys, 40);
     expect((await relay({ batchSize: 37 }).lag()).pending).toBe(200);
     const r = relay({ batchSize: 37 });
     await r.start();
@@ -111,20 +102,11 @@ describe('outbox relay', () => {
       },
       close: () => inner.close(),
     };
-    const { store, outbox, relay, events } = setup(flaky);
+    const { relay, events, addEvents } = setup(flaky);
     const sink = await collect(inner, 'citizen.registered', 'check');
     open.push(sink);
     const keys = citizens(3);
-    await store.transaction(async (tx) => {
-      for (let seq = 0; seq < 5; seq++)
-        for (const key of keys)
-          await outbox.add(
-            tx,
-            'citizen.registered',
-            { ...registered, citizen_id: key },
-            { id: eventId('f', key, seq) },
-          );
-    });
+    await addEvents('f', keys, 5);
     await relay({ pollMs: 5 }).start();
     await waitFor('15 events', () => orderReport(sink.received.map(idOf)).distinct === 15);
     expect(orderReport(sink.received.map(idOf))).toMatchObject({ outOfOrder: 0, duplicates: 0 });
@@ -146,20 +128,11 @@ describe('outbox relay', () => {
       },
       close: () => inner.close(),
     };
-    const { store, outbox, relay, events } = setup(batching);
+    const { relay, events, addEvents } = setup(batching);
     const sink = await collect(inner, 'citizen.registered', 'check');
     open.push(sink);
     const keys = citizens(3);
-    await store.transaction(async (tx) => {
-      for (let seq = 0; seq < 4; seq++)
-        for (const key of keys)
-          await outbox.add(
-            tx,
-            'citizen.registered',
-            { ...registered, citizen_id: key },
-            { id: eventId('b', key, seq) },
-          );
-    });
+    await addEvents('b', keys, 4);
     await relay({ pollMs: 5 }).start();
     await waitFor('12 events', () => orderReport(sink.received.map(idOf)).distinct === 12);
     expect(orderReport(sink.received.map(idOf))).toMatchObject({ outOfOrder: 0, duplicates: 6 });
@@ -194,22 +167,11 @@ describe('outbox relay', () => {
       },
       close: () => inner.close(),
     };
-    const { store, outbox } = setup(slow);
+    const { store, addEvents } = setup(slow);
     const sink = await collect(inner, 'citizen.registered', 'check');
     open.push(sink);
     const keys = citizens(30);
-    for (let seq = 0; seq < 4; seq++) {
-      await store.transaction(async (tx) => {
-        for (const key of keys) {
-          await outbox.add(
-            tx,
-            'citizen.registered',
-            { ...registered, citizen_id: key },
-            { id: eventId('p', key, seq) },
-          );
-        }
-      });
-    }
+    await addEvents('p', keys, 4);
     // Rows claimed and not yet marked or released: a claim while some are out overlaps another batch.
     let outstanding = 0;
     let claimsBesideABatch = 0;
