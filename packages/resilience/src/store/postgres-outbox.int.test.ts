@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../postgres.js';
+import { claimStatement } from './postgres-outbox.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
 const base = `t${process.pid}_${Date.now().toString(36)}_`;
@@ -50,6 +51,25 @@ describe('PostgreSQL outbox claim', () => {
     const [first, second] = await store.outbox.claim(10, 60_000);
     expect(Buffer.from(first!.body)).toEqual(Buffer.from(body));
     expect(second!.body.byteLength).toBe(0);
+  });
+
+  it('claims through the indexes, however many published rows retention keeps', async () => {
+    const p = prefix('plan');
+    const store = createPostgresStore({ pool, tablePrefix: p });
+    await store.migrate();
+    const rows = Array.from({ length: 500 }, (_, i) => ({ ...message(i), key: `k${i % 50}` }));
+    for (let i = 0; i < 20; i++) await store.transaction((tx) => store.outbox.add(tx, rows));
+    await store.outbox.markPublished((await store.outbox.claim(9_500, 60_000)).map((r) => r.id));
+    await pool.query(`ANALYZE ${p}outbox`);
+
+    const plan = await pool.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${claimStatement(`${p}outbox`, 'l.id', '$1', '$2')}`,
+      [100, 60_000],
+    );
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    // A sequential scan reads all 10,000 rows to lease 100: the claim would slow down as published rows pile up.
+    expect(text).not.toMatch(new RegExp(`Seq Scan on ${p}outbox(_payload)?\\b`));
+    expect((await store.outbox.claim(100, 60_000)).length).toBe(100);
   });
 });
 

@@ -90,37 +90,55 @@ const toRow = (r: PostgresTextRow): OutboxRow => ({
 });
 
 /**
- * The outbox's claim, returning rows as text (`toRow` makes outbox rows of them; the relay-store worker passes the
- * JSON on as it is and decodes each body straight into the buffer it hands over). Bodies come as base64: pg reads
- * bytea as hex text, twice the bytes and ~3 us more per 1 KiB body to decode.
+ * The outbox's claim: leases up to `limit` rows for `leaseMs` and selects `columns` of them (`l`: the leased
+ * row, `m`: its message), in id order. `limit` and `leaseMs` are SQL: parameters, or literals where the
+ * statement cannot take parameters.
  *
  * Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e. leased
  * by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the statement's
- * snapshot, which can only see such a row as unpublished, so it errs on the side of waiting. created_at comes back
- * as epoch milliseconds: pg's timestamp parser costs more than the rest of the row.
+ * snapshot, which can only see such a row as unpublished, so it errs on the side of waiting.
+ * The lease updates the rows by their ids (`= ANY (ARRAY(...))`, an index scan): joined to the candidates
+ * instead, the planner may hash the whole table, published rows included, so every claim would cost more as
+ * retention keeps rows.
+ */
+export function claimStatement(table: string, columns: string, limit: string, leaseMs: string): string {
+  return `WITH candidates AS MATERIALIZED (
+      SELECT id, key FROM ${table}
+      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+      ORDER BY id LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED),
+    leased AS (
+      UPDATE ${table} AS o
+      SET claimed_until = now() + ${leaseMs}::double precision * interval '1 millisecond', attempts = o.attempts + 1
+      WHERE o.id = ANY (ARRAY(
+        SELECT c.id FROM candidates AS c
+        WHERE c.key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM ${table} AS p
+          WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
+            AND p.id NOT IN (SELECT id FROM candidates))))
+      RETURNING o.id, o.key, o.created_at, o.attempts)
+    SELECT ${columns}
+    FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
+    ORDER BY l.id`;
+}
+
+/**
+ * The claim returning rows as text (`toRow` makes outbox rows of them; the relay-store worker passes the JSON on as
+ * it is and decodes each body straight into the buffer it hands over). Bodies come as base64: pg reads bytea as
+ * hex text, twice the bytes and ~3 us more per 1 KiB body to decode. created_at comes back as epoch milliseconds:
+ * pg's timestamp parser costs more than the rest of the row.
  */
 export function postgresTextClaim(
   pool: Pool,
   table: string,
 ): (limit: number, leaseMs: number) => Promise<PostgresTextRow[]> {
-  const claim = `WITH candidates AS MATERIALIZED (
-      SELECT id, key FROM ${table}
-      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-      ORDER BY id LIMIT $1
-      FOR UPDATE SKIP LOCKED),
-    leased AS (
-      UPDATE ${table} AS o
-      SET claimed_until = now() + $2::double precision * interval '1 millisecond', attempts = o.attempts + 1
-      FROM candidates AS c
-      WHERE o.id = c.id AND (c.key IS NULL OR NOT EXISTS (
-        SELECT 1 FROM ${table} AS p
-        WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
-          AND p.id NOT IN (SELECT id FROM candidates)))
-      RETURNING o.id, o.key, o.created_at, o.attempts)
-    SELECT l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
-      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts
-    FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
-    ORDER BY l.id`;
+  const claim = claimStatement(
+    table,
+    `l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
+      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`,
+    '$1',
+    '$2',
+  );
   return async (limit, leaseMs) => (await pool.query<PostgresTextRow>(claim, [limit, leaseMs])).rows;
 }
 
