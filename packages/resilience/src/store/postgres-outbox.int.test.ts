@@ -5,7 +5,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../postgres.js';
-import { claimStatement } from './postgres-outbox.js';
+import { claimStatement, postgresClaim } from './postgres-outbox.js';
+import { packClaimed, unpackRows } from './relay-worker/packing.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
 const base = `t${process.pid}_${Date.now().toString(36)}_`;
@@ -38,19 +39,46 @@ const message = (n: number) => ({
 });
 
 describe('PostgreSQL outbox claim', () => {
-  it('gives back every byte of a body (the claim reads bodies as base64, 76 characters a line)', async () => {
-    const store = createPostgresStore({ pool, tablePrefix: prefix('bytes') });
+  it('reads every field back through its binary COPY, on the relay thread and packed for the worker', async () => {
+    const p = prefix('copy');
+    const store = createPostgresStore({ pool, tablePrefix: p });
     await store.migrate();
-    const body = new Uint8Array(Array.from({ length: 1_000 }, (_, i) => (i * 131) % 256));
-    await store.transaction((tx) =>
-      store.outbox.add(tx, [
-        { ...message(1), body },
-        { ...message(2), body: new Uint8Array(0) },
-      ]),
-    );
-    const [first, second] = await store.outbox.claim(10, 60_000);
-    expect(Buffer.from(first!.body)).toEqual(Buffer.from(body));
-    expect(second!.body.byteLength).toBe(0);
+    await pool.query(`ALTER SEQUENCE ${p}outbox_id_seq RESTART WITH 9007199254740993`); // past 2^53
+    const added = [
+      {
+        ...message(1),
+        contentType: 'application/octet-stream',
+        attributes: JSON.parse('{"id":"e1","__proto__":{"polluted":"yes"}}') as Record<string, string>,
+        body: new Uint8Array(Array.from({ length: 1_000 }, (_, i) => (i * 131) % 256)), // every byte value
+      },
+      { channel: 'other', attributes: { id: 'é 🌍' }, headers: { 'x-h': 'v' }, body: new Uint8Array(0) },
+    ];
+    await store.transaction((tx) => store.outbox.add(tx, added));
+
+    const copy = await postgresClaim(pool, `${p}outbox`)(10, 60_000);
+    const viaWorker = unpackRows(structuredClone(packClaimed(copy).packed));
+    await store.outbox.release(viaWorker.map((r) => r.id));
+    const inThread = await store.outbox.claim(10, 60_000);
+    for (const rows of [inThread, viaWorker]) {
+      expect(rows.map((r) => r.id)).toEqual(['9007199254740993', '9007199254740994']);
+      expect(rows.map((r) => Buffer.from(r.body))).toEqual(added.map((r) => Buffer.from(r.body)));
+      expect(rows[0]).toMatchObject({ channel: 'test.channel', key: 'a', contentType: 'application/octet-stream' });
+      expect(Object.keys(rows[0]!.attributes)).toEqual(['id', '__proto__']);
+      expect(rows[1]).toMatchObject({ channel: 'other', attributes: { id: 'é 🌍' }, headers: { 'x-h': 'v' } });
+      expect(rows[1]).not.toHaveProperty('key');
+      expect(rows[1]).not.toHaveProperty('contentType');
+      expect(Math.abs(rows[0]!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+    }
+    expect(viaWorker.map((r) => r.attempts)).toEqual([1, 1]);
+    expect(inThread.map((r) => r.attempts)).toEqual([2, 2]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('fails a claim with the database error, and the pool stays usable', async () => {
+    const claim = postgresClaim(pool, `${prefix('missing')}outbox`);
+    await expect(claim(10, 1_000)).rejects.toMatchObject({ code: '42P01' }); // undefined_table
+    await expect(claim(1.5, 1_000)).rejects.toThrow(TypeError);
+    expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
   it('claims through the indexes, however many published rows retention keeps', async () => {

@@ -1,12 +1,13 @@
 /**
  * The PostgreSQL outbox store. Every operation is one statement (each costs ~100 us on loopback), whatever the
  * batch size: `add` inserts all rows with `unnest` and notifies in the same statement; `claim` leases a batch
- * with `FOR UPDATE SKIP LOCKED`; `markPublished` / `release` update `WHERE id = ANY($1)`.
+ * with `FOR UPDATE SKIP LOCKED` and reads it as a binary COPY; `markPublished` / `release` update `WHERE id = ANY($1)`.
  * Lease times come from the database clock (`now()`), so relays on hosts with skewed clocks agree.
  * Ids come from a sequence: never reused after cleanup, so a late `markPublished` of a slow relay cannot hit a new row.
  */
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxRow, OutboxStore } from '../outbox/port.js';
+import { BinaryCopyReader, copyOut } from './pg-copy.js';
 import { payloadTableOf, toBuffer } from './sql-names.js';
 
 /** A transaction on PostgreSQL: a client (e.g. a `PoolClient`) inside `BEGIN`. */
@@ -64,31 +65,6 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
     CREATE INDEX IF NOT EXISTS ${table}_published ON ${table} (published_at) WHERE published_at IS NOT NULL;`);
 }
 
-/** A claimed row as the claim returns it: the JSON of attributes and headers as text, the body in base64. */
-export interface PostgresTextRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly key: string | null;
-  readonly attributes: string;
-  readonly content_type: string | null;
-  readonly headers: string;
-  readonly body: string;
-  readonly created_ms: number;
-  readonly attempts: number;
-}
-
-const toRow = (r: PostgresTextRow): OutboxRow => ({
-  id: r.id,
-  channel: r.channel,
-  ...(r.key !== null && { key: r.key }),
-  attributes: JSON.parse(r.attributes) as Record<string, string>,
-  ...(r.content_type !== null && { contentType: r.content_type }),
-  headers: JSON.parse(r.headers) as Record<string, string>,
-  body: Buffer.from(r.body, 'base64'),
-  createdAt: new Date(r.created_ms),
-  attempts: r.attempts,
-});
-
 /**
  * The outbox's claim: leases up to `limit` rows for `leaseMs` and selects `columns` of them (`l`: the leased
  * row, `m`: its message), in id order. `limit` and `leaseMs` are SQL: parameters, or literals where the
@@ -122,25 +98,78 @@ export function claimStatement(table: string, columns: string, limit: string, le
     ORDER BY l.id`;
 }
 
-/**
- * The claim returning rows as text (`toRow` makes outbox rows of them; the relay-store worker passes the JSON on as
- * it is and decodes each body straight into the buffer it hands over). Bodies come as base64: pg reads bytea as
- * hex text, twice the bytes and ~3 us more per 1 KiB body to decode. created_at comes back as epoch milliseconds:
- * pg's timestamp parser costs more than the rest of the row.
- */
-export function postgresTextClaim(
-  pool: Pool,
-  table: string,
-): (limit: number, leaseMs: number) => Promise<PostgresTextRow[]> {
-  const claim = claimStatement(
-    table,
-    `l.id, m.channel, l.key, m.attributes::text AS attributes, m.content_type, m.headers::text AS headers,
-      encode(m.body, 'base64') AS body, (extract(epoch FROM l.created_at) * 1000)::float8 AS created_ms, l.attempts`,
-    '$1',
-    '$2',
-  );
-  return async (limit, leaseMs) => (await pool.query<PostgresTextRow>(claim, [limit, leaseMs])).rows;
+/** A claimed row as the claim reads it: the JSON of attributes and headers as text, the body as a span of the COPY. */
+export interface ClaimedRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly key: string | null;
+  readonly attributes: string;
+  readonly contentType: string | null;
+  readonly headers: string;
+  readonly bodyStart: number;
+  readonly bodyEnd: number;
+  readonly createdMs: number;
+  readonly attempts: number;
 }
+
+/** What a claim selects, in `ClaimedRow` order. created_at as epoch milliseconds, a float8: no timestamp to parse. */
+const CLAIM_COLUMNS = `l.id::text, m.channel, l.key, m.attributes::text, m.content_type, m.headers::text, m.body,
+      (extract(epoch FROM l.created_at) * 1000)::float8, l.attempts`;
+
+/**
+ * The outbox's claim, read as a binary COPY (see pg-copy.ts): resolves with its bytes, for `readClaimed`. The
+ * relay-store worker hands these bytes to the relay's thread as they are, bodies included.
+ */
+export function postgresClaim(pool: Pool, table: string): (limit: number, leaseMs: number) => Promise<Buffer> {
+  return async (limit, leaseMs) => {
+    if (!(Number.isSafeInteger(limit) && limit >= 0))
+      throw new TypeError(`claim: limit must be an integer >= 0, got ${limit}`);
+    if (!(Number.isFinite(leaseMs) && leaseMs >= 0)) throw new TypeError(`claim: leaseMs must be >= 0, got ${leaseMs}`);
+    return copyOut(pool, claimStatement(table, CLAIM_COLUMNS, String(limit), String(leaseMs)));
+  };
+}
+
+/** The rows of a claim's COPY, in id order. Throws a `RangeError` on bytes that are not such a COPY. */
+export function readClaimed(copy: Buffer): ClaimedRow[] {
+  const reader = new BinaryCopyReader(copy);
+  const rows: ClaimedRow[] = [];
+  while (reader.nextRow()) {
+    const id = reader.text();
+    const channel = reader.text();
+    const key = reader.text();
+    const attributes = reader.text();
+    const contentType = reader.text();
+    const headers = reader.text();
+    const body = reader.span();
+    if (id === null || channel === null || attributes === null || headers === null || body === null)
+      throw new RangeError('claimed row with a NULL in a NOT NULL column');
+    rows.push({
+      id,
+      channel,
+      key,
+      attributes,
+      contentType,
+      headers,
+      bodyStart: body[0],
+      bodyEnd: body[1],
+      createdMs: reader.float8(),
+      attempts: reader.int4(),
+    });
+  }
+  return rows;
+}
+
+const toRow = (copy: Buffer, r: ClaimedRow): OutboxRow => ({
+  id: r.id,
+  channel: r.channel,
+  ...(r.key !== null && { key: r.key }),
+  attributes: JSON.parse(r.attributes) as Record<string, string>,
+  ...(r.contentType !== null && { contentType: r.contentType }),
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  body: copy.subarray(r.bodyStart, r.bodyEnd),
+  createdAt: new Date(r.createdMs),
+  attempts: r.attempts,
+});
 
 export function postgresOutbox(
   pool: Pool,
@@ -161,7 +190,7 @@ export function postgresOutbox(
     heads AS (
       INSERT INTO ${table} (id, key) SELECT id, key FROM rows ORDER BY id)
     SELECT pg_notify($7, '')`;
-  const claimText = postgresTextClaim(pool, table);
+  const claimCopy = postgresClaim(pool, table);
 
   return {
     async add(tx, rows: readonly NewOutboxRow[]) {
@@ -177,7 +206,8 @@ export function postgresOutbox(
       ]);
     },
     async claim(limit, leaseMs) {
-      return (await claimText(limit, leaseMs)).map(toRow);
+      const copy = await claimCopy(limit, leaseMs);
+      return readClaimed(copy).map((row) => toRow(copy, row));
     },
     async markPublished(ids) {
       if (ids.length === 0) return;

@@ -4,7 +4,7 @@
  * the relay's thread ~2 us per row, against ~8 us for reading them from the database itself.
  */
 import type { OutboxRow } from '../../outbox/port.js';
-import type { PostgresTextRow } from '../postgres-outbox.js';
+import { readClaimed } from '../postgres-outbox.js';
 
 export interface PackedRows {
   readonly ids: string[];
@@ -15,8 +15,9 @@ export interface PackedRows {
   readonly headers: string[];
   readonly createdAt: Float64Array<ArrayBuffer>;
   readonly attempts: Float64Array<ArrayBuffer>;
-  /** Every body, one after another; `ends[i]` is where row i's body ends. */
+  /** Holds every body: row i's from `starts[i]` to `ends[i]`. */
   readonly bodies: ArrayBuffer;
+  readonly starts: Float64Array<ArrayBuffer>;
   readonly ends: Float64Array<ArrayBuffer>;
 }
 
@@ -28,8 +29,8 @@ export interface Packing {
   readonly transfer: ArrayBuffer[];
 }
 
-/** Empty columns for `n` rows, bodies in a buffer of `bodyBytes`; the packers fill them in. */
-function columns(n: number, bodyBytes: number): Packing {
+/** Empty columns for `n` rows, bodies in `bodies`; the packers fill them in. */
+function columns(n: number, bodies: ArrayBuffer): Packing {
   const packed: PackedRows = {
     ids: new Array<string>(n),
     channels: new Array<string>(n),
@@ -39,17 +40,19 @@ function columns(n: number, bodyBytes: number): Packing {
     headers: new Array<string>(n),
     createdAt: new Float64Array(n),
     attempts: new Float64Array(n),
-    bodies: new ArrayBuffer(bodyBytes),
+    bodies,
+    starts: new Float64Array(n),
     ends: new Float64Array(n),
   };
-  return { packed, transfer: [packed.bodies, packed.createdAt.buffer, packed.attempts.buffer, packed.ends.buffer] };
+  const transfer = [bodies, packed.createdAt.buffer, packed.attempts.buffer, packed.starts.buffer, packed.ends.buffer];
+  return { packed, transfer };
 }
 
 /** Packs rows as a store's `claim` returns them. */
 export function packRows(rows: readonly OutboxRow[]): Packing {
   let size = 0;
   for (const row of rows) size += row.body.byteLength;
-  const packing = columns(rows.length, size);
+  const packing = columns(rows.length, new ArrayBuffer(size));
   const { packed } = packing;
   const bodies = new Uint8Array(packed.bodies);
   let offset = 0;
@@ -64,6 +67,7 @@ export function packRows(rows: readonly OutboxRow[]): Packing {
     packed.createdAt[i] = row.createdAt.getTime();
     packed.attempts[i] = row.attempts;
     bodies.set(row.body, offset);
+    packed.starts[i] = offset;
     offset += row.body.byteLength;
     packed.ends[i] = offset;
   }
@@ -71,28 +75,26 @@ export function packRows(rows: readonly OutboxRow[]): Packing {
 }
 
 /**
- * Packs rows claimed as text (PostgreSQL, `postgresTextClaim`): the JSON goes as it is, and each base64 body is
- * decoded straight into the shared buffer (no Buffer per row, no parse and re-serialization of the attributes).
+ * Packs a PostgreSQL claim's binary COPY (`postgresClaim`): the JSON goes as it is, and the COPY's own buffer,
+ * moved to the relay's thread, holds the bodies (no copy of them at all).
  */
-export function packTextRows(rows: readonly PostgresTextRow[]): Packing {
-  let size = 0; // an upper bound: the server's base64 has a line break every 76 characters
-  for (const row of rows) size += Buffer.byteLength(row.body, 'base64');
-  const packing = columns(rows.length, size);
+export function packClaimed(copy: Buffer): Packing {
+  const rows = readClaimed(copy);
+  const packing = columns(rows.length, copy.buffer as ArrayBuffer);
   const { packed } = packing;
-  const bodies = Buffer.from(packed.bodies);
-  let offset = 0;
+  const base = copy.byteOffset;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     packed.ids[i] = row.id;
     packed.channels[i] = row.channel;
     packed.keys[i] = row.key;
     packed.attributes[i] = row.attributes;
-    packed.contentTypes[i] = row.content_type;
+    packed.contentTypes[i] = row.contentType;
     packed.headers[i] = row.headers;
-    packed.createdAt[i] = row.created_ms;
+    packed.createdAt[i] = row.createdMs;
     packed.attempts[i] = row.attempts;
-    offset += bodies.write(row.body, offset, 'base64');
-    packed.ends[i] = offset;
+    packed.starts[i] = base + row.bodyStart;
+    packed.ends[i] = base + row.bodyEnd;
   }
   return packing;
 }
@@ -101,9 +103,8 @@ export function packTextRows(rows: readonly PostgresTextRow[]): Packing {
 export function unpackRows(packed: PackedRows): OutboxRow[] {
   const n = packed.ids.length;
   const rows = new Array<OutboxRow>(n);
-  let start = 0;
   for (let i = 0; i < n; i++) {
-    const end = packed.ends[i]!;
+    const start = packed.starts[i]!;
     const key = packed.keys[i]!;
     const contentType = packed.contentTypes[i]!;
     const headers = packed.headers[i]!;
@@ -114,11 +115,10 @@ export function unpackRows(packed: PackedRows): OutboxRow[] {
       attributes: JSON.parse(packed.attributes[i]!) as Record<string, string>,
       ...(contentType !== null && { contentType }),
       headers: headers === EMPTY_JSON ? {} : (JSON.parse(headers) as Record<string, string>),
-      body: Buffer.from(packed.bodies, start, end - start),
+      body: Buffer.from(packed.bodies, start, packed.ends[i]! - start),
       createdAt: new Date(packed.createdAt[i]!),
       attempts: packed.attempts[i]!,
     };
-    start = end;
   }
   return rows;
 }

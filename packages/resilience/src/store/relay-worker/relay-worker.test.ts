@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isResilienceError } from '../../errors.js';
 import type { OutboxRow } from '../../outbox/port.js';
 import { createSqliteRelayStore, createSqliteStore } from '../../sqlite.js';
-import { packRows, packTextRows, unpackRows } from './packing.js';
+import { packRows, unpackRows } from './packing.js';
 
 const row = (id: string, body: Uint8Array, extra: Partial<OutboxRow> = {}): OutboxRow => ({
   id,
@@ -42,39 +42,6 @@ describe('relay-store worker packing', () => {
     const [back] = unpackRows(packRows([row('1', new Uint8Array(1), { attributes })]).packed);
     expect(Object.getPrototypeOf(back!.attributes)).toBe(Object.prototype);
     expect(Object.keys(back!.attributes)).toEqual(['id', '__proto__']);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-});
-
-describe('relay-store worker packing of PostgreSQL text rows', () => {
-  it("decodes the server's base64 (a line break every 76 characters) into the shared buffer, JSON kept as sent", () => {
-    const bodies = [
-      Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) % 256)),
-      Buffer.alloc(0),
-      Buffer.from('{}'),
-    ];
-    // PostgreSQL's encode(body, 'base64'): lines of 76 characters.
-    const base64 = (b: Buffer) => b.toString('base64').replace(/.{76}(?=.)/g, '$&\n');
-    const text = bodies.map((body, i) => ({
-      id: String(9_007_199_254_740_993n + BigInt(i)),
-      channel: 'c',
-      key: i === 1 ? null : `k${i}`,
-      attributes: '{"id": "e1", "__proto__": {"polluted": "yes"}}',
-      content_type: i === 2 ? null : 'application/json',
-      headers: '{}',
-      body: base64(body),
-      created_ms: 1_700_000_000_123,
-      attempts: i + 1,
-    }));
-    expect(text[0]!.body).toContain('\n');
-    const rows = unpackRows(packTextRows(text).packed);
-    expect(rows.map((r) => Buffer.from(r.body))).toEqual(bodies);
-    expect(rows.map((r) => r.id)).toEqual(['9007199254740993', '9007199254740994', '9007199254740995']);
-    expect(rows[1]).not.toHaveProperty('key');
-    expect(rows[2]).not.toHaveProperty('contentType');
-    expect(rows[0]).toMatchObject({ key: 'k0', contentType: 'application/json', attempts: 1, headers: {} });
-    expect(rows[0]!.createdAt.getTime()).toBe(1_700_000_000_123);
-    expect(Object.keys(rows[0]!.attributes)).toEqual(['id', '__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

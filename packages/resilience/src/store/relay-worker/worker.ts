@@ -6,9 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OutboxNotifier, OutboxStore } from '../../outbox/port.js';
 import { createPostgresStore } from '../postgres.js';
-import { postgresTextClaim } from '../postgres-outbox.js';
+import { postgresClaim } from '../postgres-outbox.js';
 import { createSqliteStore } from '../sqlite.js';
-import { type Packing, packRows, packTextRows } from './packing.js';
+import { type Packing, packClaimed, packRows } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
@@ -43,10 +43,10 @@ async function open(spec: StoreSpec): Promise<Opened> {
     pool,
     ...(spec.options.tablePrefix !== undefined && { tablePrefix: spec.options.tablePrefix }),
   });
-  const claimText = postgresTextClaim(pool, store.tables.outbox);
+  const claimCopy = postgresClaim(pool, store.tables.outbox);
   return {
     outbox: store.outbox as OutboxStore<never> & OutboxNotifier,
-    claim: async (limit, leaseMs) => packTextRows(await claimText(limit, leaseMs)),
+    claim: async (limit, leaseMs) => packClaimed(await claimCopy(limit, leaseMs)),
     close: () => pool.end(),
   };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { BinaryCopyReader } from './pg-copy.js';
+
+/** A binary COPY as PostgreSQL writes it: signature, flags, no header extension, tuples, trailer. */
+const copyOf = (...tuples: Buffer[]) =>
+  Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8), ...tuples, Buffer.from([0xff, 0xff])]);
+const field = (bytes: Buffer | null) => {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(bytes === null ? -1 : bytes.length);
+  return bytes === null ? size : Buffer.concat([size, bytes]);
+};
+const tuple = (...fields: Buffer[]) => {
+  const count = Buffer.alloc(2);
+  count.writeInt16BE(fields.length);
+  return Buffer.concat([count, ...fields]);
+};
+
+describe('BinaryCopyReader', () => {
+  it('reads text, NULLs, spans and numbers in order, and stops at the trailer', () => {
+    const float = Buffer.alloc(8);
+    float.writeDoubleBE(1_700_000_000_123.5);
+    const int = Buffer.alloc(4);
+    int.writeInt32BE(7);
+    const reader = new BinaryCopyReader(
+      copyOf(tuple(field(Buffer.from('é 🌍')), field(null), field(Buffer.from([0, 255])), field(float), field(int))),
+    );
+    expect(reader.nextRow()).toBe(true);
+    expect(reader.text()).toBe('é 🌍');
+    expect(reader.text()).toBeNull();
+    expect(reader.span()).toEqual([40, 42]); // 19 header, 2 count, 4 + 7 text, 4 NULL, 4 size
+    expect(reader.float8()).toBe(1_700_000_000_123.5);
+    expect(reader.int4()).toBe(7);
+    expect(reader.nextRow()).toBe(false);
+  });
+
+  it('refuses bytes that are not a binary COPY, and fields that run past the data, with a RangeError', () => {
+    expect(() => new BinaryCopyReader(Buffer.from('id,name\n1,a\n'))).toThrow(/PGCOPY signature/);
+    const cut = copyOf(tuple(field(Buffer.from('abcdef')))).subarray(0, 24);
+    const reader = new BinaryCopyReader(cut);
+    expect(reader.nextRow()).toBe(true);
+    expect(() => reader.text()).toThrow(RangeError);
+    const wrongSize = new BinaryCopyReader(copyOf(tuple(field(Buffer.from('ab')))));
+    wrongSize.nextRow();
+    expect(() => wrongSize.float8()).toThrow(/float8/);
+  });
+});
