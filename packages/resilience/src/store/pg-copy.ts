@@ -9,10 +9,14 @@
  */
 import type { Connection, Pool, Submittable } from 'pg';
 
-/** Runs `COPY (statement) TO STDOUT (FORMAT binary)` on a client of `pool`; resolves with all its bytes. */
-export async function copyOut(pool: Pool, statement: string): Promise<Buffer> {
+/**
+ * Runs `COPY (statement) TO STDOUT (FORMAT binary)` on a client of `pool`; resolves with all its bytes, in a
+ * buffer of their own (transferable). `expectedBytes` sizes the buffer (e.g. the previous answer's size): it grows
+ * by copying when the answer is larger.
+ */
+export async function copyOut(pool: Pool, statement: string, expectedBytes = 0): Promise<Buffer> {
   const client = await pool.connect();
-  const copy = new CopyOut(`COPY (${statement}) TO STDOUT (FORMAT binary)`);
+  const copy = new CopyOut(`COPY (${statement}) TO STDOUT (FORMAT binary)`, expectedBytes);
   try {
     client.query(copy);
     const bytes = await copy.done;
@@ -33,11 +37,15 @@ class CopyOut implements Submittable {
   readonly done: Promise<Buffer>;
   private resolve!: (bytes: Buffer) => void;
   private reject!: (error: unknown) => void;
-  private bytes = Buffer.from(new ArrayBuffer(256 * 1024));
+  private bytes: Buffer;
   private length = 0;
   private failure: Error | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    expectedBytes: number,
+  ) {
+    this.bytes = Buffer.from(new ArrayBuffer(Math.max(64 * 1024, Math.ceil(expectedBytes))));
     this.done = new Promise<Buffer>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;

@@ -121,11 +121,15 @@ const CLAIM_COLUMNS = `l.id::text, m.channel, l.key, m.attributes::text, m.conte
  * relay-store worker hands these bytes to the relay's thread as they are, bodies included.
  */
 export function postgresClaim(pool: Pool, table: string): (limit: number, leaseMs: number) => Promise<Buffer> {
+  let expectedBytes = 0; // the larger of recent claims (a slowly falling maximum): sizes the next one's buffer
   return async (limit, leaseMs) => {
     if (!(Number.isSafeInteger(limit) && limit >= 0))
       throw new TypeError(`claim: limit must be an integer >= 0, got ${limit}`);
     if (!(Number.isFinite(leaseMs) && leaseMs >= 0)) throw new TypeError(`claim: leaseMs must be >= 0, got ${leaseMs}`);
-    return copyOut(pool, claimStatement(table, CLAIM_COLUMNS, String(limit), String(leaseMs)));
+    const statement = claimStatement(table, CLAIM_COLUMNS, String(limit), String(leaseMs));
+    const copy = await copyOut(pool, statement, expectedBytes);
+    expectedBytes = Math.max(copy.length, expectedBytes * 0.9);
+    return copy;
   };
 }
 
