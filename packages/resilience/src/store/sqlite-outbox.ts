@@ -24,6 +24,36 @@ interface Row {
   body: Buffer;
 }
 
+/** A claimed row with its attributes and headers as their stored JSON (the relay-store worker passes it on as is). */
+export interface SqliteTextRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly key: string | null;
+  readonly attributes: string;
+  readonly contentType: string | null;
+  readonly headers: string;
+  readonly body: Buffer;
+  readonly createdMs: number;
+  readonly attempts: number;
+}
+
+/** The SQLite outbox, with a claim that leaves the JSON unparsed (for the relay-store worker). */
+export interface SqliteOutboxStore extends OutboxStore<SqliteTransaction> {
+  claimText(limit: number, leaseMs: number): Promise<SqliteTextRow[]>;
+}
+
+const toText = (r: Row): SqliteTextRow => ({
+  id: String(r.id),
+  channel: r.channel,
+  key: r.key,
+  attributes: r.attributes,
+  contentType: r.content_type,
+  headers: r.headers,
+  body: r.body,
+  createdMs: r.created_at,
+  attempts: r.attempts + 1,
+});
+
 const toRow = (r: Row): OutboxRow => ({
   id: String(r.id),
   channel: r.channel,
@@ -90,7 +120,7 @@ export function sqliteOutbox(
   table: string,
   now: () => number,
   serialize: <T>(fn: () => T | Promise<T>) => Promise<T>,
-): OutboxStore<SqliteTransaction> {
+): SqliteOutboxStore {
   const payload = payloadTableOf(table);
   const inserts = new WeakMap<BetterSqlite3.Database, readonly [BetterSqlite3.Statement, BetterSqlite3.Statement]>();
   const insertOn = (tx: BetterSqlite3.Database) => {
@@ -132,11 +162,11 @@ export function sqliteOutbox(
     `UPDATE ${table} SET claimed_until = NULL
      WHERE id IN (SELECT value FROM json_each(?)) AND published_at IS NULL`,
   );
-  const claimAll = db.transaction((limit: number, leaseMs: number): OutboxRow[] => {
+  const claimAll = db.transaction((limit: number, leaseMs: number): Row[] => {
     const at = now();
     const rows = select.all({ now: at, limit });
     if (rows.length > 0) lease.run(at + leaseMs, JSON.stringify(rows.map((r) => Number(r.id))));
-    return rows.map(toRow);
+    return rows;
   });
   const idList = (ids: readonly string[]) => JSON.stringify(ids.map(Number));
 
@@ -162,7 +192,19 @@ export function sqliteOutbox(
       }
     },
     claim: (limit, leaseMs) =>
-      serialize(() => claimAll.immediate(limit, leaseMs).sort((a, b) => compareIds(a.id, b.id))),
+      serialize(() =>
+        claimAll
+          .immediate(limit, leaseMs)
+          .map(toRow)
+          .sort((a, b) => compareIds(a.id, b.id)),
+      ),
+    claimText: (limit, leaseMs) =>
+      serialize(() =>
+        claimAll
+          .immediate(limit, leaseMs)
+          .map(toText)
+          .sort((a, b) => compareIds(a.id, b.id)),
+      ),
     markPublished: (ids) =>
       serialize(() => {
         if (ids.length > 0) mark.run(now(), idList(ids));

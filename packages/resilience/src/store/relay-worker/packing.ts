@@ -5,6 +5,7 @@
  */
 import type { OutboxRow } from '../../outbox/port.js';
 import { readClaimed } from '../postgres-outbox.js';
+import type { SqliteTextRow } from '../sqlite-outbox.js';
 
 export interface PackedRows {
   readonly ids: string[];
@@ -48,8 +49,8 @@ function columns(n: number, bodies: ArrayBuffer): Packing {
   return { packed, transfer };
 }
 
-/** Packs rows as a store's `claim` returns them. */
-export function packRows(rows: readonly OutboxRow[]): Packing {
+/** Packs rows claimed with their JSON as text (SQLite, `claimText`): the JSON goes as it is, bodies into one buffer. */
+export function packTextRows(rows: readonly SqliteTextRow[]): Packing {
   let size = 0;
   for (const row of rows) size += row.body.byteLength;
   const packing = columns(rows.length, new ArrayBuffer(size));
@@ -60,11 +61,11 @@ export function packRows(rows: readonly OutboxRow[]): Packing {
     const row = rows[i]!;
     packed.ids[i] = row.id;
     packed.channels[i] = row.channel;
-    packed.keys[i] = row.key ?? null;
-    packed.attributes[i] = JSON.stringify(row.attributes);
-    packed.contentTypes[i] = row.contentType ?? null;
-    packed.headers[i] = hasKeys(row.headers) ? JSON.stringify(row.headers) : EMPTY_JSON;
-    packed.createdAt[i] = row.createdAt.getTime();
+    packed.keys[i] = row.key;
+    packed.attributes[i] = row.attributes;
+    packed.contentTypes[i] = row.contentType;
+    packed.headers[i] = row.headers;
+    packed.createdAt[i] = row.createdMs;
     packed.attempts[i] = row.attempts;
     bodies.set(row.body, offset);
     packed.starts[i] = offset;
@@ -121,9 +122,4 @@ export function unpackRows(packed: PackedRows): OutboxRow[] {
     };
   }
   return rows;
-}
-
-function hasKeys(record: Readonly<Record<string, string>>): boolean {
-  for (const _ in record) return true;
-  return false;
 }

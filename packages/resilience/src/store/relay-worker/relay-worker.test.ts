@@ -4,17 +4,19 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isResilienceError } from '../../errors.js';
-import type { OutboxRow } from '../../outbox/port.js';
 import { createSqliteRelayStore, createSqliteStore } from '../../sqlite.js';
-import { packRows, unpackRows } from './packing.js';
+import type { SqliteTextRow } from '../sqlite-outbox.js';
+import { packTextRows, unpackRows } from './packing.js';
 
-const row = (id: string, body: Uint8Array, extra: Partial<OutboxRow> = {}): OutboxRow => ({
+const row = (id: string, body: Uint8Array, extra: Partial<SqliteTextRow> = {}): SqliteTextRow => ({
   id,
   channel: 'citizen.registered',
-  attributes: { id: `e${id}`, type: 'citizen.registered' },
-  headers: {},
-  body,
-  createdAt: new Date(1_700_000_000_000 + Number(id)),
+  key: null,
+  attributes: '{"id":"e1","type":"citizen.registered"}',
+  contentType: null,
+  headers: '{}',
+  body: Buffer.from(body),
+  createdMs: 1_700_000_000_000 + Number(id),
   attempts: 1,
   ...extra,
 });
@@ -25,21 +27,25 @@ describe('relay-store worker packing', () => {
       row('1', new Uint8Array([0, 255, 1, 0]), { key: 'a', contentType: 'application/json', attempts: 3 }),
       row('2', new Uint8Array(0)),
       row('18446744073709551615', new TextEncoder().encode('héllo 🌍'), {
-        headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        headers: '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}',
       }),
     ];
-    const { packed, transfer } = packRows(rows);
+    const { packed, transfer } = packTextRows(rows);
     const back = unpackRows(structuredClone(packed, { transfer }));
-    const bytes = (r: OutboxRow) => ({ ...r, body: [...r.body] });
-    expect(back.map(bytes)).toEqual(rows.map(bytes));
+    expect(back.map((r) => r.id)).toEqual(['1', '2', '18446744073709551615']);
+    expect(back.map((r) => [...r.body])).toEqual(rows.map((r) => [...r.body]));
+    expect(back[0]).toMatchObject({ key: 'a', contentType: 'application/json', attempts: 3, headers: {} });
+    expect(back[0]!.attributes).toEqual({ id: 'e1', type: 'citizen.registered' });
+    expect(back[0]!.createdAt.getTime()).toBe(1_700_000_000_001);
     expect(back[1]).not.toHaveProperty('key');
     expect(back[1]).not.toHaveProperty('contentType');
+    expect(back[2]!.headers).toEqual({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     expect(transfer[0]!.byteLength).toBe(0); // moved, not copied
   });
 
   it('keeps a hostile attribute name as an own property, never as the prototype', () => {
-    const attributes = JSON.parse('{"id":"e1","__proto__":{"polluted":"yes"}}') as Record<string, string>;
-    const [back] = unpackRows(packRows([row('1', new Uint8Array(1), { attributes })]).packed);
+    const attributes = '{"id":"e1","__proto__":{"polluted":"yes"}}';
+    const [back] = unpackRows(packTextRows([row('1', new Uint8Array(1), { attributes })]).packed);
     expect(Object.getPrototypeOf(back!.attributes)).toBe(Object.prototype);
     expect(Object.keys(back!.attributes)).toEqual(['id', '__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

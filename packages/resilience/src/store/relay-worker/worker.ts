@@ -7,8 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { OutboxNotifier, OutboxStore } from '../../outbox/port.js';
 import { createPostgresStore } from '../postgres.js';
 import { postgresClaim } from '../postgres-outbox.js';
-import { createSqliteStore } from '../sqlite.js';
-import { type Packing, packClaimed, packRows } from './packing.js';
+import { tableNames } from '../sql-names.js';
+import { sqliteOutbox } from '../sqlite-outbox.js';
+import { type Packing, packClaimed, packTextRows } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
@@ -24,14 +25,11 @@ async function open(spec: StoreSpec): Promise<Opened> {
   if (spec.kind === 'sqlite') {
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(spec.options.filename, { fileMustExist: true, timeout: spec.options.timeoutMs ?? 5_000 });
-    const store = createSqliteStore({
-      db,
-      ...(spec.options.tablePrefix !== undefined && { tablePrefix: spec.options.tablePrefix }),
-    });
-    const outbox = store.outbox as OutboxStore<never>;
+    // Only this thread uses the connection, one synchronous statement at a time: nothing to serialize.
+    const outbox = sqliteOutbox(db, tableNames(spec.options.tablePrefix).outbox, Date.now, async (fn) => fn());
     return {
-      outbox,
-      claim: async (limit, leaseMs) => packRows(await outbox.claim(limit, leaseMs)),
+      outbox: outbox as OutboxStore<never>,
+      claim: async (limit, leaseMs) => packTextRows(await outbox.claimText(limit, leaseMs)),
       close: async () => void db.close(),
     };
   }
