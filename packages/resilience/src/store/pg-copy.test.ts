@@ -1,5 +1,6 @@
+import type { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { BinaryCopyReader } from './pg-copy.js';
+import { BinaryCopyReader, copyOut } from './pg-copy.js';
 
 /** A binary COPY as PostgreSQL writes it: signature, flags, no header extension, tuples, trailer. */
 const copyOf = (...tuples: Buffer[]) =>
@@ -42,5 +43,15 @@ describe('BinaryCopyReader', () => {
     const wrongSize = new BinaryCopyReader(copyOf(tuple(field(Buffer.from('ab')))));
     wrongSize.nextRow();
     expect(() => wrongSize.float8()).toThrow(/float8/);
+  });
+});
+
+describe('copyOut', () => {
+  it("refuses pg's native client with a clear error, and gives its connection back to the pool", async () => {
+    let released = 0;
+    // What pg.native's pool hands out: a client without the JavaScript client's protocol connection.
+    const pool = { connect: async () => ({ release: () => void released++, query: () => undefined }) };
+    await expect(copyOut(pool as unknown as Pool, 'SELECT 1')).rejects.toThrow(/JavaScript client/);
+    expect(released).toBe(1);
   });
 });

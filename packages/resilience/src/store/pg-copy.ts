@@ -16,6 +16,10 @@ import type { Connection, Pool, Submittable } from 'pg';
  */
 export async function copyOut(pool: Pool, statement: string, expectedBytes = 0): Promise<Buffer> {
   const client = await pool.connect();
+  if (!(client as { connection?: unknown }).connection) {
+    client.release();
+    throw new TypeError("outbox claim: needs pg's JavaScript client (pg.native cannot read a COPY)");
+  }
   const copy = new CopyOut(`COPY (${statement}) TO STDOUT (FORMAT binary)`, expectedBytes);
   try {
     client.query(copy);
