@@ -25,24 +25,26 @@ describe('BinaryCopyReader', () => {
     const reader = new BinaryCopyReader(
       copyOf(tuple(field(Buffer.from('é 🌍')), field(null), field(Buffer.from([0, 255])), field(float), field(int))),
     );
-    expect(reader.nextRow()).toBe(true);
+    expect(reader.nextRow(5)).toBe(true);
     expect(reader.text()).toBe('é 🌍');
     expect(reader.text()).toBeNull();
     expect(reader.span()).toEqual([40, 42]); // 19 header, 2 count, 4 + 7 text, 4 NULL, 4 size
     expect(reader.float8()).toBe(1_700_000_000_123.5);
     expect(reader.int4()).toBe(7);
-    expect(reader.nextRow()).toBe(false);
+    expect(reader.nextRow(5)).toBe(false);
   });
 
   it('refuses bytes that are not a binary COPY, and fields that run past the data, with a RangeError', () => {
     expect(() => new BinaryCopyReader(Buffer.from('id,name\n1,a\n'))).toThrow(/PGCOPY signature/);
     const cut = copyOf(tuple(field(Buffer.from('abcdef')))).subarray(0, 24);
     const reader = new BinaryCopyReader(cut);
-    expect(reader.nextRow()).toBe(true);
+    expect(reader.nextRow(1)).toBe(true);
     expect(() => reader.text()).toThrow(RangeError);
     const wrongSize = new BinaryCopyReader(copyOf(tuple(field(Buffer.from('ab')))));
-    wrongSize.nextRow();
+    wrongSize.nextRow(1);
     expect(() => wrongSize.float8()).toThrow(/float8/);
+    const wrongCount = new BinaryCopyReader(copyOf(tuple(field(null), field(null))));
+    expect(() => wrongCount.nextRow(3)).toThrow(/2 fields, expected 3/);
   });
 });
 

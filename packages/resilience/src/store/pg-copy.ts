@@ -1,8 +1,8 @@
 /**
  * Reading a statement's rows with `COPY (statement) TO STDOUT (FORMAT binary)`: every value in its binary form, a
  * bytea as its bytes. A plain query returns text: the server encodes each bytea (hex or base64) and pg decodes
- * every field into a string and every row into an object. For an outbox claim (1 KiB bodies) the COPY costs
- * ~3 us less per row in the server and ~6 us less in the client.
+ * every field into a string and every row into an object. Over relay drains with 1 KiB bodies, the COPY cost the
+ * PostgreSQL backends ~5 us less CPU per row, and the client ~3 us less.
  *
  * `COPY` takes no parameters: callers put validated literals in the statement. It runs through pg's documented
  * extension point for custom queries (a `Submittable`, as pg-cursor and pg-copy-streams do).
@@ -105,7 +105,7 @@ class CopyOut implements Submittable {
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /**
- * Reads the tuples of a binary COPY in order: `nextRow()`, then one read per column (`text`, `span`, `float8`,
+ * Reads the tuples of a binary COPY in order: `nextRow(columns)`, then one read per column (`text`, `span`, `float8`,
  * `int4`; `text` and `span` give `null` for SQL NULL). Malformed input throws a `RangeError` (the buffer's bounds
  * are checked on every read).
  */
@@ -120,12 +120,14 @@ export class BinaryCopyReader {
     this.offset = 19 + buf.readInt32BE(15); // signature, flags, header extension length and bytes
   }
 
-  /** Starts the next tuple; false at the end of the data. */
-  nextRow(): boolean {
+  /** Starts the next tuple, which must have `columns` fields; false at the end of the data. */
+  nextRow(columns: number): boolean {
     if (this.offset >= this.buf.length) return false;
     const fields = this.buf.readInt16BE(this.offset);
     this.offset += 2;
-    return fields !== -1;
+    if (fields === -1) return false;
+    if (fields !== columns) throw new RangeError(`binary COPY tuple of ${fields} fields, expected ${columns}`);
+    return true;
   }
 
   /** The next field's start and end offsets in the buffer, or null. */

@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL outbox store. Every operation is one statement (each costs ~100 us on loopback), whatever the
  * batch size: `add` inserts all rows with `unnest` and notifies in the same statement; `claim` leases a batch
- * with `FOR UPDATE SKIP LOCKED` and reads it as a binary COPY; `markPublished` / `release` update `WHERE id = ANY($1)`.
+ * with `FOR UPDATE SKIP LOCKED` and reads it as a binary COPY; `markPublished` / `release` update
+ * `WHERE id = ANY($1)`.
  * Lease times come from the database clock (`now()`), so relays on hosts with skewed clocks agree.
  * Ids come from a sequence: never reused after cleanup, so a late `markPublished` of a slow relay cannot hit a new row.
  */
@@ -113,6 +114,7 @@ export interface ClaimedRow {
 }
 
 /** What a claim selects, in `ClaimedRow` order. created_at as epoch milliseconds, a float8: no timestamp to parse. */
+const CLAIM_FIELDS = 9;
 const CLAIM_COLUMNS = `l.id::text, m.channel, l.key, m.attributes::text, m.content_type, m.headers::text, m.body,
       (extract(epoch FROM l.created_at) * 1000)::float8, l.attempts`;
 
@@ -137,7 +139,7 @@ export function postgresClaim(pool: Pool, table: string): (limit: number, leaseM
 export function readClaimed(copy: Buffer): ClaimedRow[] {
   const reader = new BinaryCopyReader(copy);
   const rows: ClaimedRow[] = [];
-  while (reader.nextRow()) {
+  while (reader.nextRow(CLAIM_FIELDS)) {
     const id = reader.text();
     const channel = reader.text();
     const key = reader.text();
