@@ -27,14 +27,16 @@ export async function copyOut(pool: Pool, statement: string, expectedBytes = 0):
     client.release();
     return bytes;
   } catch (error) {
-    // A database error leaves the connection usable; a broken or timed-out one must not go back to the pool.
-    client.release(isDatabaseError(error) ? undefined : (error as Error));
+    // A statement's error leaves the connection usable; a broken, terminated or timed-out one must not go back to
+    // the pool.
+    client.release(statementFailed(error) ? undefined : (error as Error));
     throw error;
   }
 }
 
-const isDatabaseError = (error: unknown) =>
-  error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && 'severity' in error;
+/** An error the server reported for the statement alone (severity ERROR), not for the session (FATAL, PANIC). */
+const statementFailed = (error: unknown) =>
+  error instanceof Error && (error as { severity?: unknown }).severity === 'ERROR';
 
 /** The COPY as a pg query: collects the data messages into one buffer of its own (transferable). */
 class CopyOut implements Submittable {

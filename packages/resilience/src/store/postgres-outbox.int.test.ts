@@ -81,6 +81,40 @@ describe('PostgreSQL outbox claim', () => {
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  it('fails a claim whose connection is killed mid-COPY, and the next claim gets a working connection', async () => {
+    const p = prefix('kill');
+    const own = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+    own.on('error', () => {}); // the killed connection, if it was idle by then
+    const store = createPostgresStore({ pool: own, tablePrefix: p });
+    await store.migrate();
+    await store.transaction((tx) => store.outbox.add(tx, [message(1), message(2), message(3)]));
+    const locker = await pool.connect();
+    try {
+      await locker.query(`BEGIN; LOCK TABLE ${p}outbox IN ACCESS EXCLUSIVE MODE`);
+      const claiming = store.outbox.claim(10, 60_000).then(
+        () => 'claimed',
+        (error: unknown) => error,
+      );
+      let pid: number | undefined;
+      for (let tries = 0; pid === undefined && tries < 200; tries++) {
+        const { rows } = await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+          [`COPY (%${p}outbox%`],
+        );
+        pid = rows[0]?.pid;
+        if (pid === undefined) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(pid).toBeDefined();
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      expect(await claiming).toBeInstanceOf(Error);
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
+    expect((await store.outbox.claim(10, 60_000)).map((r) => r.attributes.id)).toEqual(['e1', 'e2', 'e3']);
+    await own.end();
+  });
+
   it('claims through the indexes, however many published rows retention keeps', async () => {
     const p = prefix('plan');
     const store = createPostgresStore({ pool, tablePrefix: p });
