@@ -7,7 +7,8 @@
  * Ids come from a sequence: never reused after cleanup, so a late `markPublished` of a slow relay cannot hit a new row.
  */
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxRow, OutboxStore } from '../outbox/port.js';
+import type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxStore } from '../outbox/port.js';
+import { type ClaimedText, toOutboxRow } from './claimed.js';
 import { BinaryCopyReader, copyOut } from './pg-copy.js';
 import { payloadTableOf, toBuffer } from './sql-names.js';
 
@@ -99,18 +100,10 @@ export function claimStatement(table: string, columns: string, limit: string, le
     ORDER BY l.id`;
 }
 
-/** A claimed row as the claim reads it: the JSON of attributes and headers as text, the body as a span of the COPY. */
-export interface ClaimedRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly key: string | null;
-  readonly attributes: string;
-  readonly contentType: string | null;
-  readonly headers: string;
+/** A claimed row as the claim reads it: its body a span of the COPY. */
+export interface ClaimedRow extends ClaimedText {
   readonly bodyStart: number;
   readonly bodyEnd: number;
-  readonly createdMs: number;
-  readonly attempts: number;
 }
 
 /** What a claim selects, in `ClaimedRow` order. created_at as epoch milliseconds, a float8: no timestamp to parse. */
@@ -165,18 +158,6 @@ export function readClaimed(copy: Buffer): ClaimedRow[] {
   return rows;
 }
 
-const toRow = (copy: Buffer, r: ClaimedRow): OutboxRow => ({
-  id: r.id,
-  channel: r.channel,
-  ...(r.key !== null && { key: r.key }),
-  attributes: JSON.parse(r.attributes) as Record<string, string>,
-  ...(r.contentType !== null && { contentType: r.contentType }),
-  headers: JSON.parse(r.headers) as Record<string, string>,
-  body: copy.subarray(r.bodyStart, r.bodyEnd),
-  createdAt: new Date(r.createdMs),
-  attempts: r.attempts,
-});
-
 export function postgresOutbox(
   pool: Pool,
   table: string,
@@ -213,7 +194,7 @@ export function postgresOutbox(
     },
     async claim(limit, leaseMs) {
       const copy = await claimCopy(limit, leaseMs);
-      return readClaimed(copy).map((row) => toRow(copy, row));
+      return readClaimed(copy).map((row) => toOutboxRow(row, copy.subarray(row.bodyStart, row.bodyEnd)));
     },
     async markPublished(ids) {
       if (ids.length === 0) return;

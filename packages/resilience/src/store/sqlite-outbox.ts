@@ -6,7 +6,8 @@
  * Ids are AUTOINCREMENT: never reused after cleanup, so a late `markPublished` of a slow relay cannot hit a new row.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { compareIds, type NewOutboxRow, type OutboxLag, type OutboxRow, type OutboxStore } from '../outbox/port.js';
+import { compareIds, type NewOutboxRow, type OutboxLag, type OutboxStore } from '../outbox/port.js';
+import { type ClaimedText, toOutboxRow } from './claimed.js';
 import { payloadTableOf, toBuffer } from './sql-names.js';
 
 /** A transaction on SQLite: the connection, inside `BEGIN` (`db.transaction(...)` or `store.transaction()`). */
@@ -24,17 +25,9 @@ interface Row {
   body: Buffer;
 }
 
-/** A claimed row with its attributes and headers as their stored JSON (the relay-store worker passes it on as is). */
-export interface SqliteTextRow {
-  readonly id: string;
-  readonly channel: string;
-  readonly key: string | null;
-  readonly attributes: string;
-  readonly contentType: string | null;
-  readonly headers: string;
+/** A claimed row with its body (the relay-store worker passes its JSON on as is). */
+export interface SqliteTextRow extends ClaimedText {
   readonly body: Buffer;
-  readonly createdMs: number;
-  readonly attempts: number;
 }
 
 /** The SQLite outbox, with a claim that leaves the JSON unparsed (for the relay-store worker). */
@@ -51,18 +44,6 @@ const toText = (r: Row): SqliteTextRow => ({
   headers: r.headers,
   body: r.body,
   createdMs: r.created_at,
-  attempts: r.attempts + 1,
-});
-
-const toRow = (r: Row): OutboxRow => ({
-  id: String(r.id),
-  channel: r.channel,
-  ...(r.key !== null && { key: r.key }),
-  attributes: JSON.parse(r.attributes) as Record<string, string>,
-  ...(r.content_type !== null && { contentType: r.content_type }),
-  headers: JSON.parse(r.headers) as Record<string, string>,
-  body: r.body,
-  createdAt: new Date(r.created_at),
   attempts: r.attempts + 1,
 });
 
@@ -168,6 +149,13 @@ export function sqliteOutbox(
     if (rows.length > 0) lease.run(at + leaseMs, JSON.stringify(rows.map((r) => Number(r.id))));
     return rows;
   });
+  const claimText = (limit: number, leaseMs: number) =>
+    serialize(() =>
+      claimAll
+        .immediate(limit, leaseMs)
+        .map(toText)
+        .sort((a, b) => compareIds(a.id, b.id)),
+    );
   const idList = (ids: readonly string[]) => JSON.stringify(ids.map(Number));
 
   return {
@@ -191,20 +179,8 @@ export function sqliteOutbox(
         return Promise.reject(error);
       }
     },
-    claim: (limit, leaseMs) =>
-      serialize(() =>
-        claimAll
-          .immediate(limit, leaseMs)
-          .map(toRow)
-          .sort((a, b) => compareIds(a.id, b.id)),
-      ),
-    claimText: (limit, leaseMs) =>
-      serialize(() =>
-        claimAll
-          .immediate(limit, leaseMs)
-          .map(toText)
-          .sort((a, b) => compareIds(a.id, b.id)),
-      ),
+    claim: async (limit, leaseMs) => (await claimText(limit, leaseMs)).map((r) => toOutboxRow(r, r.body)),
+    claimText,
     markPublished: (ids) =>
       serialize(() => {
         if (ids.length > 0) mark.run(now(), idList(ids));

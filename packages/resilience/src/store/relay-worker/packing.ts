@@ -4,6 +4,7 @@
  * the relay's thread ~2 us per row, against ~8 us for reading them from the database itself.
  */
 import type { OutboxRow } from '../../outbox/port.js';
+import { type ClaimedText, toOutboxRow } from '../claimed.js';
 import { readClaimed } from '../postgres-outbox.js';
 import type { SqliteTextRow } from '../sqlite-outbox.js';
 
@@ -21,8 +22,6 @@ export interface PackedRows {
   readonly starts: Float64Array<ArrayBuffer>;
   readonly ends: Float64Array<ArrayBuffer>;
 }
-
-const EMPTY_JSON = '{}';
 
 /** Packed rows and the buffers to move (not copy) with `postMessage`. */
 export interface Packing {
@@ -59,18 +58,9 @@ export function packTextRows(rows: readonly SqliteTextRow[]): Packing {
   let offset = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    packed.ids[i] = row.id;
-    packed.channels[i] = row.channel;
-    packed.keys[i] = row.key;
-    packed.attributes[i] = row.attributes;
-    packed.contentTypes[i] = row.contentType;
-    packed.headers[i] = row.headers;
-    packed.createdAt[i] = row.createdMs;
-    packed.attempts[i] = row.attempts;
     bodies.set(row.body, offset);
-    packed.starts[i] = offset;
+    fill(packed, i, row, offset, offset + row.body.byteLength);
     offset += row.body.byteLength;
-    packed.ends[i] = offset;
   }
   return packing;
 }
@@ -86,18 +76,23 @@ export function packClaimed(copy: Buffer): Packing {
   const base = copy.byteOffset;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    packed.ids[i] = row.id;
-    packed.channels[i] = row.channel;
-    packed.keys[i] = row.key;
-    packed.attributes[i] = row.attributes;
-    packed.contentTypes[i] = row.contentType;
-    packed.headers[i] = row.headers;
-    packed.createdAt[i] = row.createdMs;
-    packed.attempts[i] = row.attempts;
-    packed.starts[i] = base + row.bodyStart;
-    packed.ends[i] = base + row.bodyEnd;
+    fill(packed, i, row, base + row.bodyStart, base + row.bodyEnd);
   }
   return packing;
+}
+
+/** Row `i` of the columns: its text fields, and where its body lies in the bodies' buffer. */
+function fill(packed: PackedRows, i: number, row: ClaimedText, start: number, end: number): void {
+  packed.ids[i] = row.id;
+  packed.channels[i] = row.channel;
+  packed.keys[i] = row.key;
+  packed.attributes[i] = row.attributes;
+  packed.contentTypes[i] = row.contentType;
+  packed.headers[i] = row.headers;
+  packed.createdAt[i] = row.createdMs;
+  packed.attempts[i] = row.attempts;
+  packed.starts[i] = start;
+  packed.ends[i] = end;
 }
 
 /** The rows again, in order; bodies are views of the one transferred buffer. */
@@ -106,20 +101,17 @@ export function unpackRows(packed: PackedRows): OutboxRow[] {
   const rows = new Array<OutboxRow>(n);
   for (let i = 0; i < n; i++) {
     const start = packed.starts[i]!;
-    const key = packed.keys[i]!;
-    const contentType = packed.contentTypes[i]!;
-    const headers = packed.headers[i]!;
-    rows[i] = {
+    const text: ClaimedText = {
       id: packed.ids[i]!,
       channel: packed.channels[i]!,
-      ...(key !== null && { key }),
-      attributes: JSON.parse(packed.attributes[i]!) as Record<string, string>,
-      ...(contentType !== null && { contentType }),
-      headers: headers === EMPTY_JSON ? {} : (JSON.parse(headers) as Record<string, string>),
-      body: Buffer.from(packed.bodies, start, packed.ends[i]! - start),
-      createdAt: new Date(packed.createdAt[i]!),
+      key: packed.keys[i]!,
+      attributes: packed.attributes[i]!,
+      contentType: packed.contentTypes[i]!,
+      headers: packed.headers[i]!,
+      createdMs: packed.createdAt[i]!,
       attempts: packed.attempts[i]!,
     };
+    rows[i] = toOutboxRow(text, Buffer.from(packed.bodies, start, packed.ends[i]! - start));
   }
   return rows;
 }
