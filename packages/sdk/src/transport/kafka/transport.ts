@@ -1,4 +1,4 @@
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel, type Message } from 'kafkajs';
 import { ClosedError, ConnectionError } from '../../errors.js';
 import type {
   BatchPublisher,
@@ -94,10 +94,15 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
       }),
   });
 
-  const topicRecordOf = (message: TransportMessage): TopicRecord => {
+  /** The record of a message, after checking its body (publish and publishBatch share it). */
+  const recordOf = (message: TransportMessage): Message => {
     if (!(message.body instanceof Uint8Array)) throw new TypeError('kafka: a message body must be a Uint8Array');
-    return { topic: topicOf(message.channel), record: toKafkaMessage(message) };
+    return toKafkaMessage(message);
   };
+  const topicRecordOf = (message: TransportMessage): TopicRecord => ({
+    topic: topicOf(message.channel),
+    record: recordOf(message),
+  });
 
   const subscriptions = new Set<Subscription>();
   let admin: Promise<Admin> | undefined;
@@ -142,8 +147,8 @@ export function createKafkaTransport(options: KafkaTransportOptions = {}): Kafka
 
     async publish(message, publishOptions) {
       assertOpen();
-      const { topic, record } = topicRecordOf(message);
-      return batcher.publish(topic, record, publishOptions?.signal);
+      // No { topic, record } object on this path: one publish call per event.
+      return batcher.publish(topicOf(message.channel), recordOf(message), publishOptions?.signal);
     },
 
     async publishBatch(messages, publishOptions) {
