@@ -25,8 +25,16 @@ export {
 } from './errors.js';
 // Durable messaging: outbox and inbox store ports and the memory store (SQL stores: /sqlite, /postgres).
 export type { InboxStore } from './inbox/port.js';
-export type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxRow, OutboxStore, Transactor } from './outbox/port.js';
-export { compareIds, isOutboxNotifier } from './outbox/port.js';
+export type {
+  NewOutboxRow,
+  OutboxLag,
+  OutboxLeaseHolder,
+  OutboxNotifier,
+  OutboxRow,
+  OutboxStore,
+  Transactor,
+} from './outbox/port.js';
+export { compareIds, isOutboxLeaseHolder, isOutboxNotifier } from './outbox/port.js';
 export type { BackoffOptions, Jitter } from './policy/backoff.js';
 export { decorrelatedJitter, fullJitter } from './policy/backoff.js';
 export type { BulkheadOptions, BulkheadPolicy } from './policy/bulkhead.js';

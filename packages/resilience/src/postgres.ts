@@ -19,4 +19,4 @@ export {
 export type { WorkerRelayStore } from './store/relay-worker/host.js';
 export type { PostgresRelayStoreOptions } from './store/relay-worker/options.js';
 export { createPostgresRelayStore } from './store/relay-worker/stores.js';
-export { DEFAULT_TABLE_PREFIX, type TableNames } from './store/sql-names.js';
+export { DEFAULT_TABLE_PREFIX, type PostgresTableNames } from './store/sql-names.js';

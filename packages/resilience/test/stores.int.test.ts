@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { OutboxStore } from '../src/outbox/port.js';
-import { createPostgresRelayStore, createPostgresStore, type PostgresStore } from '../src/postgres.js';
+import {
+  createPostgresRelayStore,
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresTransaction,
+} from '../src/postgres.js';
 import { createSqliteRelayStore, createSqliteStore, type SqliteStore, type WorkerRelayStore } from '../src/sqlite.js';
 import { storeSuite } from './store-suite.js';
 
@@ -17,7 +22,15 @@ const prefix = `t${process.pid}_${Date.now().toString(36)}_`;
 
 let pool: pg.Pool;
 let postgres: PostgresStore;
-storeSuite({
+
+/**
+ * Each PostgreSQL test starts on new tables and a new store: a relay's claims live in its store's memory (and the
+ * lease it holds in the tables), so truncating the tables under a store would leave it reading a log that is gone.
+ */
+const dropTables = (store: PostgresStore, on: pg.Pool) =>
+  on.query(`DROP TABLE IF EXISTS ${Object.values(store.tables).join(', ')}`);
+
+storeSuite<PostgresTransaction>({
   name: 'PostgreSQL',
   parallelClaims: true,
   async setup() {
@@ -30,23 +43,29 @@ storeSuite({
         { cause: error },
       );
     }
-    postgres = createPostgresStore({ pool, tablePrefix: `${prefix}pg_` });
-    await postgres.migrate();
+    const open = async () => {
+      postgres = createPostgresStore({ pool, tablePrefix: `${prefix}pg_` });
+      await postgres.migrate();
+    };
+    await open();
     await postgres.migrate(); // idempotent
     return {
-      ...postgres,
-      advance: (ms) => new Promise((r) => setTimeout(r, ms)), // leases run on the database clock
+      get outbox() {
+        return postgres.outbox;
+      },
+      get inbox() {
+        return postgres.inbox;
+      },
+      transaction: (fn) => postgres.transaction(fn),
+      advance: (ms) => new Promise((r) => setTimeout(r, ms)), // leases run on real clocks
       async reset() {
-        await pool.query(
-          `TRUNCATE ${postgres.tables.outbox}, ${postgres.tables.outbox}_payload, ${postgres.tables.inbox}`,
-        );
+        await dropTables(postgres, pool);
+        await open();
       },
     };
   },
   async teardown() {
-    await pool?.query(
-      `DROP TABLE IF EXISTS ${postgres.tables.outbox}, ${postgres.tables.outbox}_payload, ${postgres.tables.inbox}`,
-    );
+    if (postgres) await dropTables(postgres, pool);
     await pool?.end();
   },
 });
@@ -88,32 +107,42 @@ const relaySide = <Tx>(app: OutboxStore<Tx>, worker: WorkerRelayStore): OutboxSt
 
 let workerPool: pg.Pool;
 let workerPostgres: PostgresStore;
-let postgresRelayStore: WorkerRelayStore;
-storeSuite({
+let postgresRelayStore: WorkerRelayStore | undefined;
+storeSuite<PostgresTransaction>({
   name: 'PostgreSQL, relay store in a worker thread,',
   parallelClaims: true,
   async setup() {
     workerPool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-    workerPostgres = createPostgresStore({ pool: workerPool, tablePrefix: `${prefix}pgw_` });
-    await workerPostgres.migrate();
-    postgresRelayStore = createPostgresRelayStore({
-      pool: { connectionString: DATABASE_URL, max: 6 },
-      tablePrefix: `${prefix}pgw_`,
-    });
+    const open = async () => {
+      workerPostgres = createPostgresStore({ pool: workerPool, tablePrefix: `${prefix}pgw_` });
+      await workerPostgres.migrate();
+      postgresRelayStore = createPostgresRelayStore({
+        pool: { connectionString: DATABASE_URL, max: 6 },
+        tablePrefix: `${prefix}pgw_`,
+      });
+    };
+    await open();
+    let outbox = relaySide(workerPostgres.outbox, postgresRelayStore!);
     return {
-      ...workerPostgres,
-      outbox: relaySide(workerPostgres.outbox, postgresRelayStore),
+      get outbox() {
+        return outbox;
+      },
+      get inbox() {
+        return workerPostgres.inbox;
+      },
+      transaction: (fn) => workerPostgres.transaction(fn),
       advance: (ms) => new Promise((r) => setTimeout(r, ms)),
       async reset() {
-        const { outbox, outboxPayload, inbox } = workerPostgres.tables;
-        await workerPool.query(`TRUNCATE ${outbox}, ${outboxPayload}, ${inbox}`);
+        await postgresRelayStore?.close();
+        await dropTables(workerPostgres, workerPool);
+        await open();
+        outbox = relaySide(workerPostgres.outbox, postgresRelayStore!);
       },
     };
   },
   async teardown() {
     await postgresRelayStore?.close();
-    const { outbox, outboxPayload, inbox } = workerPostgres.tables;
-    await workerPool?.query(`DROP TABLE IF EXISTS ${outbox}, ${outboxPayload}, ${inbox}`);
+    if (workerPostgres) await dropTables(workerPostgres, workerPool);
     await workerPool?.end();
   },
 });

@@ -48,8 +48,7 @@ export async function postgresStore(pool: Pool, name: string): Promise<PostgresS
   await store.migrate();
   return Object.assign(store, {
     drop: async () => {
-      const { outbox, outboxPayload, inbox } = store.tables;
-      await pool.query(`DROP TABLE IF EXISTS ${outbox}, ${outboxPayload}, ${inbox}`);
+      await pool.query(`DROP TABLE IF EXISTS ${Object.values(store.tables).join(', ')}`);
     },
   });
 }

@@ -3,6 +3,7 @@
  * relayed to the memory transport. Prints measured numbers (throughput, NOTIFY wake latency).
  */
 import type { OutboxStore } from '@humangov/resilience';
+import { createPostgresStore } from '@humangov/resilience/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../src/outbox/outbox.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../src/outbox/relay.js';
@@ -89,7 +90,7 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('outbox on %s', (kin
 });
 
 describe('outbox on PostgreSQL, several relays', () => {
-  it('two relays at once publish every row at least once and never reorder a key', async () => {
+  it('two relays on one store at once publish every row at least once and never reorder a key', async () => {
     const store = await postgresStore(pool, 'two');
     stores.push(store);
     const transport = createMemoryTransport();
@@ -109,6 +110,41 @@ describe('outbox on PostgreSQL, several relays', () => {
     expect(report.duplicates).toBe(0);
     expect(batches[0]).toBeGreaterThan(0);
     expect(batches[1]).toBeGreaterThan(0);
+    await sink.close();
+  });
+
+  it('relays of separate stores (processes) publish one at a time; one that closes hands over at once', async () => {
+    const store = await postgresStore(pool, 'handover');
+    stores.push(store);
+    const transport = createMemoryTransport();
+    const sink = await collect(transport, 'citizen.registered', 'check');
+    const keys = citizens(10);
+    await write(store, 'h', keys, 20);
+    // Each relay has a store of its own, as a relay in another process would: the log is leased to one of them.
+    const prefix = store.tables.outbox.slice(0, -'outbox'.length);
+    const processes = [0, 1].map(() => createPostgresStore({ pool, tablePrefix: prefix }).outbox);
+    const batches = [0, 0];
+    const options = { transport, batchSize: 50, pollMs: 20, leaseMs: 60_000 };
+    const first = startRelay({ ...options, store: processes[0]!, onEvent: (e) => e.kind === 'batch' && batches[0]!++ });
+    const second = startRelay({
+      ...options,
+      store: processes[1]!,
+      onEvent: (e) => e.kind === 'batch' && batches[1]!++,
+    });
+    await first.start();
+    await waitFor('200 events', () => sink.received.length >= 200);
+    await second.start();
+    await write(store, 'h', keys, 10, 20);
+    await waitFor('300 events', () => sink.received.length >= 300);
+    expect(batches[1]).toBe(0); // the first relay holds the lease
+
+    await first.close(); // resigns: the second takes over long before the 60 s lease would end
+    const closedAt = performance.now();
+    await write(store, 'h', keys, 10, 30);
+    await waitFor('400 events', () => sink.received.length >= 400, 5_000);
+    console.log(`[outbox] lease handed over on close: published after ${(performance.now() - closedAt).toFixed(0)} ms`);
+    expect(batches[1]).toBeGreaterThan(0);
+    expect(orderReport(sink.received.map(idOf))).toEqual({ duplicates: 0, outOfOrder: 0, distinct: 400 });
     await sink.close();
   });
 

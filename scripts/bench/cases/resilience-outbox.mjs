@@ -215,11 +215,11 @@ export async function resilienceOutbox(modules, env, options) {
     }
   };
   const fillPostgres = async () => {
-    await pgPool.query(`TRUNCATE ${pgStore.tables.outbox}, ${pgStore.tables.outbox}_payload`);
+    await pgPool.query(`TRUNCATE ${pgStore.tables.outbox}`); // the marks stay: new rows come after them
     for (let i = 0; i < rows.length; i += FILL_CHUNK) {
       await pgStore.transaction((tx) => pgStore.outbox.add(tx, rows.slice(i, i + FILL_CHUNK)));
     }
-    await pgPool.query(`VACUUM ANALYZE ${pgStore.tables.outbox}, ${pgStore.tables.outbox}_payload`);
+    await pgPool.query(`VACUUM ANALYZE ${pgStore.tables.outbox}`);
   };
   const fillSqlite = async () => {
     db.exec(`DELETE FROM ${sqliteStore.tables.outbox}`);
@@ -400,8 +400,7 @@ export async function resilienceOutbox(modules, env, options) {
   } finally {
     await transport.close().catch(() => {});
     await producer.disconnect().catch(() => {});
-    const { outbox, inbox } = pgStore.tables;
-    await pgPool.query(`DROP TABLE IF EXISTS ${outbox}, ${outbox}_payload, ${inbox}`).catch(() => {});
+    await pgPool.query(`DROP TABLE IF EXISTS ${Object.values(pgStore.tables).join(', ')}`).catch(() => {});
     await pgPool.end().catch(() => {});
     db.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });

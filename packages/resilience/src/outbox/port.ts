@@ -75,6 +75,18 @@ export interface OutboxNotifier {
 export const isOutboxNotifier = (store: object): store is OutboxNotifier =>
   typeof (store as OutboxNotifier).listen === 'function';
 
+/**
+ * Optional ability: a store that gives its rows to one relay at a time (a lease, as on PostgreSQL) hands the lease
+ * back when that relay stops, so another relay (or the same service, restarted) need not wait for it to end.
+ */
+export interface OutboxLeaseHolder {
+  /** Gives up the lease; rows claimed and not published are read again by the next holder. */
+  resign(): Promise<void>;
+}
+
+export const isOutboxLeaseHolder = (store: object): store is OutboxLeaseHolder =>
+  typeof (store as OutboxLeaseHolder).resign === 'function';
+
 /** Orders decimal id strings (no sign, no leading zeros) numerically, whatever their length. */
 export function compareIds(a: string, b: string): number {
   return a.length === b.length ? (a < b ? -1 : a > b ? 1 : 0) : a.length - b.length;

@@ -1,138 +1,147 @@
 /**
- * The PostgreSQL outbox store. Every operation is one statement (each costs ~100 us on loopback), whatever the
- * batch size: `add` inserts all rows with `unnest` and notifies in the same statement; `claim` leases a batch
- * with `FOR UPDATE SKIP LOCKED` and reads it as a binary COPY; `markPublished` / `release` update
- * `WHERE id = ANY($1)`.
- * Lease times come from the database clock (`now()`), so relays on hosts with skewed clocks agree.
- * Ids come from a sequence: never reused after cleanup, so a late `markPublished` of a slow relay cannot hit a new row.
+ * The PostgreSQL outbox store: the outbox is a log that relays read forward, never update.
+ *
+ * `add` appends rows (one statement, notifying relays on commit). Each row's position is `(pos, id)`: `pos` the
+ * newest transaction id its insert could have seen (its own, or the last one assigned before the statement), `id`
+ * from a sequence. A row inserted after another committed therefore sorts after it, and a transaction still open
+ * can only add rows past `pg_snapshot_xmin` of any snapshot. A relay reads rows below that horizon, past its
+ * position: nothing can appear behind it later, so the position alone says what was published.
+ *
+ * So a claim is one read (a binary COPY), a mark one insert per batch (`<table>_marks`: the new position and when),
+ * and nothing is written per row after `add`: against leasing and marking each row (a row lock, an update and a
+ * mark per row), the database spends ~5 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
+ *
+ * One relay reads the log at a time: it holds the lease in `<table>_relay` (one row: holder, epoch, until, and the
+ * furthest row it claimed). Another relay takes over when the lease ends, or at once when the holder resigns (a
+ * relay resigns when it closes), from the last mark. Within the holder,
+ * the claims of its pipelines and the port's rules (per-key order, row leases, release, attempts) live in memory
+ * (claim-ledger.ts).
+ *
+ * The price: a transaction that holds a transaction id for long (any writer left open on the cluster, a prepared
+ * transaction) holds back the horizon, and rows committed after it started wait until it ends. `lag()` shows it.
  */
+import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import type { NewOutboxRow, OutboxLag, OutboxNotifier, OutboxStore } from '../outbox/port.js';
-import { type ClaimedText, toOutboxRow } from './claimed.js';
+import type { NewOutboxRow, OutboxLag, OutboxLeaseHolder, OutboxNotifier, OutboxStore } from '../outbox/port.js';
+import { ClaimLedger, type LedgerEntry, type Position, WAITING } from './claim-ledger.js';
+import { toOutboxRow } from './claimed.js';
 import { BinaryCopyReader, copyOut } from './pg-copy.js';
-import { payloadTableOf, toBuffer } from './sql-names.js';
+import { toBuffer } from './sql-names.js';
 
 /** A transaction on PostgreSQL: a client (e.g. a `PoolClient`) inside `BEGIN`. */
 export type PostgresTransaction = ClientBase;
 
-/**
- * Free space left in each page of the row table, so a lease (which changes no indexed column) rewrites its row
- * on the same page (a HOT update: no new index entries). Rows are ~60 bytes; a page holds ~100 of them.
- */
-const ROW_FILLFACTOR = 50;
+const marksOf = (table: string) => `${table}_marks`;
+const relayOf = (table: string) => `${table}_relay`;
+/** The messages of the earlier, split layout. */
+const payloadOf = (table: string) => `${table}_payload`;
+
+/** The horizon of a statement: rows below it are final (their transactions ended). */
+const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
+/** A new row's `pos`: its transaction's id, or the last id assigned before the statement, whichever is newer. */
+const NEW_POS =
+  'greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1)';
+/** The durable position: the newest mark. */
+const LAST_MARK = (table: string) => `SELECT pos, id FROM ${marksOf(table)} ORDER BY pos DESC, id DESC LIMIT 1`;
 
 /**
- * Creates the outbox tables and indexes if they do not exist, in the caller's transaction. A row is split in two:
- * `table` holds what claims and marks change (key, lease, publication), `<table>_payload` the message, written
- * once. PostgreSQL writes a whole new row version (and its WAL) on every UPDATE: a lease or a mark then rewrites
- * ~60 bytes instead of the whole message (~1.2 KiB with 1 KiB bodies). An outbox created in one table (the first
- * layout) is split here, its rows, ids and sequence kept.
+ * Creates the outbox tables if they do not exist, in the caller's transaction. An outbox of an earlier layout (rows
+ * leased and marked one by one: one table, or split with `<table>_payload`) is moved into the log: its rows, ids
+ * and order kept, published as far as its rows were published without a gap. Rows it had published past its first
+ * unpublished one are published again (at least once); pending rows up to the last one ever claimed count one
+ * attempt. Stop its relays and writers first.
  */
 export async function migratePostgresOutbox(tx: ClientBase, table: string): Promise<void> {
-  const payload = payloadTableOf(table);
-  const merged = await tx.query(
-    `SELECT 1 FROM pg_attribute
-     WHERE attrelid = to_regclass($1) AND attname = 'body' AND NOT attisdropped`,
+  const columns = await tx.query<{ attname: string }>(
+    `SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`,
     [table],
   );
-  await tx.query(`
-    CREATE TABLE IF NOT EXISTS ${table} (
-      id bigserial PRIMARY KEY,
-      key text,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      claimed_until timestamptz,
-      published_at timestamptz,
-      attempts integer NOT NULL DEFAULT 0)
-      WITH (fillfactor = ${ROW_FILLFACTOR});
-    CREATE TABLE IF NOT EXISTS ${payload} (
-      id bigint PRIMARY KEY,
-      channel text NOT NULL,
-      attributes jsonb NOT NULL,
-      content_type text,
-      headers jsonb NOT NULL,
-      body bytea NOT NULL);`);
-  if ((merged.rowCount ?? 0) > 0) {
-    // Dropped columns keep their bytes in the old row versions until those are rewritten (by the next lease or
-    // mark, or a VACUUM FULL); new versions store nothing for them.
+  const names = new Set(columns.rows.map((c) => c.attname));
+  const earlier = names.has('published_at');
+  const old = `${table}_v1`;
+  if (earlier) {
     await tx.query(`
-      INSERT INTO ${payload} (id, channel, attributes, content_type, headers, body)
-        SELECT id, channel, attributes, content_type, headers, body FROM ${table};
-      ALTER TABLE ${table}
-        DROP COLUMN channel, DROP COLUMN attributes, DROP COLUMN content_type, DROP COLUMN headers,
-        DROP COLUMN body, SET (fillfactor = ${ROW_FILLFACTOR});`);
+      ALTER TABLE ${table} RENAME TO ${old};
+      ALTER INDEX ${table}_pkey RENAME TO ${old}_pkey;
+      ALTER SEQUENCE ${table}_id_seq RENAME TO ${old}_id_seq;`);
   }
   await tx.query(`
-    CREATE INDEX IF NOT EXISTS ${table}_pending ON ${table} (id) WHERE published_at IS NULL;
-    CREATE INDEX IF NOT EXISTS ${table}_pending_key ON ${table} (key, id) WHERE published_at IS NULL;
-    CREATE INDEX IF NOT EXISTS ${table}_published ON ${table} (published_at) WHERE published_at IS NOT NULL;`);
+    CREATE TABLE IF NOT EXISTS ${table} (
+      pos bigint NOT NULL,
+      id bigserial NOT NULL,
+      key text,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      channel text NOT NULL,
+      attributes json NOT NULL,
+      content_type text,
+      headers json NOT NULL,
+      body bytea NOT NULL,
+      PRIMARY KEY (pos, id));
+    CREATE TABLE IF NOT EXISTS ${marksOf(table)} (
+      pos bigint NOT NULL,
+      id bigint NOT NULL,
+      published_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (pos, id));
+    CREATE TABLE IF NOT EXISTS ${relayOf(table)} (
+      only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+      holder text,
+      epoch bigint NOT NULL DEFAULT 0,
+      until timestamptz,
+      high_pos bigint NOT NULL DEFAULT 0,
+      high_id bigint NOT NULL DEFAULT 0);
+    INSERT INTO ${relayOf(table)} DEFAULT VALUES ON CONFLICT DO NOTHING;`);
+  if (earlier) {
+    const messages = names.has('body') ? old : payloadOf(table);
+    await tx.query(`
+      INSERT INTO ${table} (pos, id, key, created_at, channel, attributes, content_type, headers, body)
+        SELECT 0, o.id, o.key, o.created_at, m.channel, m.attributes, m.content_type, m.headers, m.body
+        FROM ${old} AS o JOIN ${messages} AS m ON m.id = o.id;
+      SELECT setval('${table}_id_seq', last_value, is_called) FROM ${old}_id_seq;
+      INSERT INTO ${marksOf(table)} (pos, id, published_at)
+        SELECT 0, max(id), max(published_at) FROM ${old}
+        WHERE id < coalesce((SELECT min(id) FROM ${old} WHERE published_at IS NULL), 9223372036854775807)
+        HAVING max(id) IS NOT NULL;
+      UPDATE ${relayOf(table)} SET high_pos = 0,
+        high_id = coalesce((SELECT max(id) FROM ${old} WHERE attempts > 0 AND published_at IS NULL), 0);
+      DROP TABLE ${old}${messages === old ? '' : `, ${messages}`};`);
+  }
+  await tx.query(
+    `INSERT INTO ${marksOf(table)} (pos, id) SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM ${marksOf(table)})`,
+  );
 }
 
 /**
- * The outbox's claim: leases up to `limit` rows for `leaseMs` and selects `columns` of them (`l`: the leased
- * row, `m`: its message), in id order. `limit` and `leaseMs` are SQL: parameters, or literals where the
- * statement cannot take parameters.
- *
- * Per-key order: a candidate waits while an older unpublished row of its key is outside this claim, i.e. leased
- * by another relay, or locked (and so skipped) by a claim running right now. The subquery reads the statement's
- * snapshot, which can only see such a row as unpublished, so it errs on the side of waiting.
- * The lease updates the rows by their ids (`= ANY (ARRAY(...))`, an index scan): joined to the candidates
- * instead, the planner may hash the whole table, published rows included, so every claim would cost more as
- * retention keeps rows.
+ * The read of a claim: up to `limit` rows past `after` and below the horizon, in log order, if `holder` still holds
+ * the lease in `epoch` (it then records the furthest row claimed). Literals only (it runs as a COPY); the caller
+ * validates them.
  */
-export function claimStatement(table: string, columns: string, limit: string, leaseMs: string): string {
-  return `WITH candidates AS MATERIALIZED (
-      SELECT id, key FROM ${table}
-      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-      ORDER BY id LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED),
-    leased AS (
-      UPDATE ${table} AS o
-      SET claimed_until = now() + ${leaseMs}::double precision * interval '1 millisecond', attempts = o.attempts + 1
-      WHERE o.id = ANY (ARRAY(
-        SELECT c.id FROM candidates AS c
-        WHERE c.key IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ${table} AS p
-          WHERE p.key = c.key AND p.id < c.id AND p.published_at IS NULL
-            AND p.id NOT IN (SELECT id FROM candidates))))
-      RETURNING o.id, o.key, o.created_at, o.attempts)
-    SELECT ${columns}
-    FROM leased AS l JOIN ${payloadTableOf(table)} AS m ON m.id = l.id
-    ORDER BY l.id`;
+export function readStatement(table: string, after: Position, limit: number, holder: string, epoch: string): string {
+  return `WITH batch AS MATERIALIZED (
+      SELECT l.pos, l.id, l.channel, l.key, l.attributes, l.content_type, l.headers, l.body, l.created_at
+      FROM ${table} AS l
+      WHERE (l.pos, l.id) > (${after.pos}, ${after.id}) AND l.pos < ${HORIZON}
+      ORDER BY l.pos, l.id LIMIT ${limit}),
+    last AS (SELECT pos, id FROM batch ORDER BY pos DESC, id DESC LIMIT 1),
+    held AS (
+      UPDATE ${relayOf(table)} AS r SET
+        high_pos = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.pos ELSE r.high_pos END,
+        high_id = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.id ELSE r.high_id END
+      FROM last WHERE r.holder = '${holder}' AND r.epoch = ${epoch}
+      RETURNING 1)
+    SELECT b.pos::text, b.id::text, b.channel, b.key, b.attributes::text, b.content_type, b.headers::text, b.body,
+      (extract(epoch FROM b.created_at) * 1000)::float8
+    FROM batch AS b WHERE EXISTS (SELECT 1 FROM held)
+    ORDER BY b.pos, b.id`;
 }
 
-/** A claimed row as the claim reads it: its body a span of the COPY. */
-export interface ClaimedRow extends ClaimedText {
-  readonly bodyStart: number;
-  readonly bodyEnd: number;
-}
+const READ_FIELDS = 9;
 
-/** What a claim selects, in `ClaimedRow` order. created_at as epoch milliseconds, a float8: no timestamp to parse. */
-const CLAIM_FIELDS = 9;
-const CLAIM_COLUMNS = `l.id::text, m.channel, l.key, m.attributes::text, m.content_type, m.headers::text, m.body,
-      (extract(epoch FROM l.created_at) * 1000)::float8, l.attempts`;
-
-/**
- * The outbox's claim, read as a binary COPY (see pg-copy.ts): resolves with its bytes, for `readClaimed`. The
- * relay-store worker hands these bytes to the relay's thread as they are, bodies included.
- */
-export function postgresClaim(pool: Pool, table: string): (limit: number, leaseMs: number) => Promise<Buffer> {
-  let expectedBytes = 0; // the larger of recent claims (a slowly falling maximum): sizes the next one's buffer
-  return async (limit, leaseMs) => {
-    if (!(Number.isSafeInteger(limit) && limit >= 0))
-      throw new TypeError(`claim: limit must be an integer >= 0, got ${limit}`);
-    if (!(Number.isFinite(leaseMs) && leaseMs >= 0)) throw new TypeError(`claim: leaseMs must be >= 0, got ${leaseMs}`);
-    const statement = claimStatement(table, CLAIM_COLUMNS, String(limit), String(leaseMs));
-    const copy = await copyOut(pool, statement, expectedBytes);
-    expectedBytes = Math.max(copy.length, expectedBytes * 0.9);
-    return copy;
-  };
-}
-
-/** The rows of a claim's COPY, in id order. Throws a `RangeError` on bytes that are not such a COPY. */
-export function readClaimed(copy: Buffer): ClaimedRow[] {
+/** The rows of a read's COPY, as ledger entries (bodies are views of `copy`). Throws a `RangeError` on bad bytes. */
+export function readLog(copy: Buffer): LedgerEntry[] {
   const reader = new BinaryCopyReader(copy);
-  const rows: ClaimedRow[] = [];
-  while (reader.nextRow(CLAIM_FIELDS)) {
+  const rows: LedgerEntry[] = [];
+  while (reader.nextRow(READ_FIELDS)) {
+    const pos = reader.text();
     const id = reader.text();
     const channel = reader.text();
     const key = reader.text();
@@ -140,44 +149,106 @@ export function readClaimed(copy: Buffer): ClaimedRow[] {
     const contentType = reader.text();
     const headers = reader.text();
     const body = reader.span();
-    if (id === null || channel === null || attributes === null || headers === null || body === null)
-      throw new RangeError('claimed row with a NULL in a NOT NULL column');
+    if (pos === null || id === null || channel === null || attributes === null || headers === null || body === null)
+      throw new RangeError('outbox row with a NULL in a NOT NULL column');
     rows.push({
+      pos,
       id,
       channel,
       key,
       attributes,
       contentType,
       headers,
-      bodyStart: body[0],
-      bodyEnd: body[1],
+      body: copy.subarray(body[0], body[1]),
       createdMs: reader.float8(),
-      attempts: reader.int4(),
+      attempts: 0,
+      state: WAITING,
+      until: 0,
     });
   }
   return rows;
 }
 
-export function postgresOutbox(
-  pool: Pool,
-  table: string,
-  notifyChannel: string,
-): OutboxStore<PostgresTransaction> & OutboxNotifier {
-  const payload = payloadTableOf(table);
-  // Ids are drawn first (in the rows' order: a function scan returns them in order, and PostgreSQL evaluates a
-  // volatile nextval() after the ORDER BY), so both inserts share them. Unreferenced data-modifying CTEs still run.
-  const insert = `WITH rows AS MATERIALIZED (
-      SELECT nextval('${table}_id_seq') AS id, channel, key, attributes, content_type, headers, body
-      FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::jsonb[], $6::bytea[])
+/** The PostgreSQL outbox, with a claim that leaves the JSON unparsed (for the relay-store worker). */
+export interface PostgresOutboxStore extends OutboxStore<PostgresTransaction>, OutboxNotifier, OutboxLeaseHolder {
+  claimText(limit: number, leaseMs: number): Promise<LedgerEntry[]>;
+}
+
+export function postgresOutbox(pool: Pool, table: string, notifyChannel: string): PostgresOutboxStore {
+  const insert = `WITH at AS (SELECT ${NEW_POS} AS pos)
+    , added AS (
+      INSERT INTO ${table} (pos, channel, key, attributes, content_type, headers, body)
+      SELECT at.pos, r.channel, r.key, r.attributes, r.content_type, r.headers, r.body
+      FROM at, unnest($1::text[], $2::text[], $3::json[], $4::text[], $5::json[], $6::bytea[])
         WITH ORDINALITY AS r(channel, key, attributes, content_type, headers, body, n)
-      ORDER BY n),
-    messages AS (
-      INSERT INTO ${payload} (id, channel, attributes, content_type, headers, body)
-      SELECT id, channel, attributes, content_type, headers, body FROM rows),
-    heads AS (
-      INSERT INTO ${table} (id, key) SELECT id, key FROM rows ORDER BY id)
+      ORDER BY r.n)
     SELECT pg_notify($7, '')`;
-  const claimCopy = postgresClaim(pool, table);
+  // Takes the lease when it is free, ended, or ours (then it is extended, same epoch); a new epoch tells the
+  // holder that another relay may have held it in between.
+  const acquire = `UPDATE ${relayOf(table)} SET
+      epoch = CASE WHEN holder = $1 AND epoch = $2 THEN epoch ELSE epoch + 1 END,
+      holder = $1,
+      until = now() + $3::double precision * interval '1 millisecond'
+    WHERE (holder = $1 AND epoch = $2) OR holder IS NULL OR until < now()
+    RETURNING epoch::text, high_pos::text, high_id::text,
+      (SELECT pos::text FROM (${LAST_MARK(table)}) AS m) AS durable_pos,
+      (SELECT id::text FROM (${LAST_MARK(table)}) AS m) AS durable_id`;
+
+  const holder = randomUUID();
+  let epoch = '-1';
+  let ledger: ClaimLedger | undefined;
+  let leaseEnds = 0; // the lease is ours until then (this clock; counted from when it was asked for)
+  let expectedBytes = 0; // the larger of recent reads (a slowly falling maximum): sizes the next one's buffer
+  let claiming: Promise<unknown> = Promise.resolve();
+
+  /** The ledger while this store holds the lease (extended once half of it passed); undefined when another does. */
+  async function holdLease(leaseMs: number): Promise<ClaimLedger | undefined> {
+    const asked = Date.now();
+    if (ledger && leaseEnds - asked > leaseMs / 2) return ledger;
+    const result = await pool.query<{
+      epoch: string;
+      high_pos: string;
+      high_id: string;
+      durable_pos: string;
+      durable_id: string;
+    }>(acquire, [holder, epoch, leaseMs]);
+    const lease = result.rows[0];
+    if (!lease) {
+      ledger = undefined;
+      epoch = '-1';
+      return undefined;
+    }
+    leaseEnds = asked + leaseMs;
+    if (!ledger || lease.epoch !== epoch) {
+      epoch = lease.epoch;
+      ledger = new ClaimLedger(
+        { pos: lease.durable_pos, id: lease.durable_id },
+        { pos: lease.high_pos, id: lease.high_id },
+      );
+    }
+    return ledger;
+  }
+
+  async function claimNow(limit: number, leaseMs: number): Promise<LedgerEntry[]> {
+    if (!(Number.isSafeInteger(limit) && limit >= 0))
+      throw new TypeError(`claim: limit must be an integer >= 0, got ${limit}`);
+    if (!(Number.isFinite(leaseMs) && leaseMs >= 0)) throw new TypeError(`claim: leaseMs must be >= 0, got ${leaseMs}`);
+    const held = await holdLease(leaseMs);
+    if (!held) return [];
+    if (held.wants(limit)) {
+      const copy = await copyOut(pool, readStatement(table, held.scan, limit, holder, epoch), expectedBytes);
+      expectedBytes = Math.max(copy.length, expectedBytes * 0.9);
+      held.append(readLog(copy));
+    }
+    return held.take(limit, leaseMs, Date.now());
+  }
+
+  /** Claims run one after another: each reads on from where the previous one stopped. */
+  function claimText(limit: number, leaseMs: number): Promise<LedgerEntry[]> {
+    const claimed = claiming.then(() => claimNow(limit, leaseMs));
+    claiming = claimed.catch(() => {});
+    return claimed;
+  }
 
   return {
     async add(tx, rows: readonly NewOutboxRow[]) {
@@ -192,29 +263,42 @@ export function postgresOutbox(
         notifyChannel,
       ]);
     },
+    claimText,
     async claim(limit, leaseMs) {
-      const copy = await claimCopy(limit, leaseMs);
-      return readClaimed(copy).map((row) => toOutboxRow(row, copy.subarray(row.bodyStart, row.bodyEnd)));
+      return (await claimText(limit, leaseMs)).map((entry) => toOutboxRow(entry, entry.body));
     },
     async markPublished(ids) {
-      if (ids.length === 0) return;
-      await pool.query(`UPDATE ${table} SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::bigint[])`, [
-        ids,
+      const durable = ledger?.publish(ids);
+      if (!durable) return;
+      await pool.query(`INSERT INTO ${marksOf(table)} (pos, id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        durable.pos,
+        durable.id,
       ]);
     },
     async release(ids) {
-      if (ids.length === 0) return;
-      await pool.query(
-        `UPDATE ${table} SET claimed_until = NULL WHERE id = ANY($1::bigint[]) AND published_at IS NULL`,
-        [ids],
-      );
+      ledger?.release(ids);
+    },
+    resign() {
+      const resigned = claiming.then(async () => {
+        if (!ledger) return;
+        ledger = undefined;
+        await pool.query(`UPDATE ${relayOf(table)} SET holder = NULL, until = NULL WHERE holder = $1 AND epoch = $2`, [
+          holder,
+          epoch,
+        ]);
+        epoch = '-1';
+      });
+      claiming = resigned.catch(() => {});
+      return resigned;
     },
     async cleanup(olderThanMs) {
       const result = await pool.query<{ deleted: number }>(
-        `WITH gone AS (
-           DELETE FROM ${table} WHERE published_at < now() - $1::double precision * interval '1 millisecond'
-           RETURNING id),
-         messages AS (DELETE FROM ${payload} WHERE id IN (SELECT id FROM gone))
+        `WITH upto AS (
+           SELECT pos, id FROM ${marksOf(table)}
+           WHERE published_at < now() - $1::double precision * interval '1 millisecond'
+           ORDER BY pos DESC, id DESC LIMIT 1),
+         gone AS (DELETE FROM ${table} WHERE (pos, id) <= (SELECT pos, id FROM upto) RETURNING 1),
+         marks AS (DELETE FROM ${marksOf(table)} WHERE (pos, id) < (SELECT pos, id FROM upto))
          SELECT count(*)::int AS deleted FROM gone`,
         [olderThanMs],
       );
@@ -223,7 +307,7 @@ export function postgresOutbox(
     async lag(): Promise<OutboxLag> {
       const result = await pool.query<{ pending: number; age: number | null }>(
         `SELECT count(*)::int AS pending, (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS age
-         FROM ${table} WHERE published_at IS NULL`,
+         FROM ${table} WHERE (pos, id) > (${LAST_MARK(table)})`,
       );
       const row = result.rows[0];
       return { pending: row?.pending ?? 0, oldestAgeMs: Math.max(0, row?.age ?? 0) };

@@ -4,10 +4,10 @@
  */
 import type { Pool } from 'pg';
 import type { InboxStore } from '../inbox/port.js';
-import type { OutboxNotifier, OutboxStore, Transactor } from '../outbox/port.js';
+import type { OutboxLeaseHolder, OutboxNotifier, OutboxStore, Transactor } from '../outbox/port.js';
 import { inTransaction } from './pg-transaction.js';
 import { migratePostgresOutbox, type PostgresTransaction, postgresOutbox } from './postgres-outbox.js';
-import { type TableNames, tableNames } from './sql-names.js';
+import { type PostgresTableNames, postgresTableNames } from './sql-names.js';
 
 export type { PostgresTransaction };
 
@@ -15,7 +15,8 @@ export interface PostgresStoreOptions {
   /** The pool every store operation and `transaction()` uses; the store does not end it. */
   readonly pool: Pool;
   /**
-   * Prefix of the tables (`<prefix>outbox`, `<prefix>outbox_payload`, `<prefix>inbox`); letters, digits, `_`.
+   * Prefix of the tables (`<prefix>outbox`, `<prefix>outbox_marks`, `<prefix>outbox_relay`, `<prefix>inbox`);
+   * letters, digits, `_`.
    * @default 'humangov_'
    */
   readonly tablePrefix?: string;
@@ -26,20 +27,21 @@ export interface PostgresStoreOptions {
  * relays hear of rows when they commit, never of rolled-back ones), the inbox, and transactions on one pool.
  */
 export interface PostgresStore extends Transactor<PostgresTransaction> {
-  readonly outbox: OutboxStore<PostgresTransaction> & OutboxNotifier;
+  readonly outbox: OutboxStore<PostgresTransaction> & OutboxNotifier & OutboxLeaseHolder;
   readonly inbox: InboxStore<PostgresTransaction>;
-  readonly tables: TableNames;
+  readonly tables: PostgresTableNames;
   /**
    * Creates the tables and indexes if they do not exist; safe to run from several processes at once. The outbox is
-   * `<prefix>outbox` (key, lease, publication) plus `<prefix>outbox_payload` (the messages); an outbox of the first
-   * layout (one table) is split, its rows kept: stop the relays and writers of an older version first.
+   * a log, `<prefix>outbox`, with `<prefix>outbox_marks` (how far it was published) and `<prefix>outbox_relay` (the
+   * relays' lease); an outbox of an earlier layout is moved into the log, its rows kept (see
+   * `migratePostgresOutbox`): stop the relays and writers of an older version first.
    */
   migrate(): Promise<void>;
 }
 
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const { pool } = options;
-  const tables = tableNames(options.tablePrefix);
+  const tables = postgresTableNames(options.tablePrefix);
 
   /** BEGIN on a pool client; COMMIT when `fn` resolves, ROLLBACK when it throws (see `inTransaction`). */
   function transaction<T>(fn: (tx: PostgresTransaction) => Promise<T> | T): Promise<T> {

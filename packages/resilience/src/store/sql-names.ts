@@ -1,6 +1,6 @@
 /** Table naming shared by the SQL stores. */
 
-/** Tables of one store: `<prefix>outbox`, `<prefix>outbox_payload` (the outbox's messages) and `<prefix>inbox`. */
+/** Tables of one SQLite store: `<prefix>outbox`, `<prefix>outbox_payload` (the outbox's messages) and `<prefix>inbox`. */
 export interface TableNames {
   readonly outbox: string;
   readonly outboxPayload: string;
@@ -23,6 +23,22 @@ export function tableNames(prefix: string = DEFAULT_TABLE_PREFIX): TableNames {
   }
   const lower = prefix.toLowerCase();
   return { outbox: `${lower}outbox`, outboxPayload: payloadTableOf(`${lower}outbox`), inbox: `${lower}inbox` };
+}
+
+/**
+ * Tables of one PostgreSQL store: `<prefix>outbox` (the log of messages), `<prefix>outbox_marks` (how far it was
+ * published, and when), `<prefix>outbox_relay` (the relays' lease) and `<prefix>inbox`.
+ */
+export interface PostgresTableNames {
+  readonly outbox: string;
+  readonly outboxMarks: string;
+  readonly outboxRelay: string;
+  readonly inbox: string;
+}
+
+export function postgresTableNames(prefix?: string): PostgresTableNames {
+  const { outbox, inbox } = tableNames(prefix);
+  return { outbox, outboxMarks: `${outbox}_marks`, outboxRelay: `${outbox}_relay`, inbox };
 }
 
 /** A Buffer view of bytes, without copying. */

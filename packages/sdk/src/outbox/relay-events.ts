@@ -19,7 +19,7 @@ export type OutboxRelayEvent =
   /** A store operation failed (database down...); the relay backs off and tries again. */
   | {
       readonly kind: 'store-failed';
-      readonly operation: 'claim' | 'mark' | 'release' | 'cleanup' | 'lag' | 'listen';
+      readonly operation: 'claim' | 'mark' | 'release' | 'cleanup' | 'lag' | 'listen' | 'resign';
       readonly error: unknown;
     }
   /** The lag metric, every `lagEveryMs` while someone listens. */

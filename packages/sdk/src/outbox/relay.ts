@@ -26,7 +26,13 @@
  *   but unpublished batch back (`release`), and waits `pollMs`, doubling per consecutive failure up to 30 s,
  *   notifications ignored (no hot loop against a down broker or database).
  */
-import { isOutboxNotifier, type OutboxLag, type OutboxRow, type OutboxStore } from '@humangov/resilience';
+import {
+  isOutboxLeaseHolder,
+  isOutboxNotifier,
+  type OutboxLag,
+  type OutboxRow,
+  type OutboxStore,
+} from '@humangov/resilience';
 import { ClosedError } from '../errors.js';
 import type { PublisherPort } from '../transport/port.js';
 import { type PublishedBatch, publishBatch } from './relay-batch.js';
@@ -71,8 +77,9 @@ export interface OutboxRelay {
   /** Listens to lifecycle events (`batch`, `publish-failed`, `store-failed`, `lag`, `cleanup`); returns the unsubscribe. */
   onEvent(listener: OutboxRelayListener): () => void;
   /**
-   * Stops claiming, finishes the batch in flight (its publishes and marks), stops listening and the timers.
-   * Idempotent. The transport and the store stay open.
+   * Stops claiming, finishes the batch in flight (its publishes and marks), stops listening and the timers, and
+   * hands back the store's lease where it has one (`OutboxLeaseHolder`: PostgreSQL). Idempotent. The transport and
+   * the store stay open.
    */
   close(): Promise<void>;
 }
@@ -274,6 +281,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         for (const timer of timers.splice(0)) clearInterval(timer);
         await Promise.all(loops);
         await stopListening?.().catch(() => {});
+        // A store that leases itself to one relay (PostgreSQL): the next relay need not wait for the lease to end.
+        if (isOutboxLeaseHolder(store)) {
+          await store.resign().catch((error: unknown) => {
+            listeners.emit({ kind: 'store-failed', operation: 'resign', error });
+          });
+        }
       })();
       return closing;
     },

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { RelayStoreWorkerError } from '../../errors.js';
-import type { OutboxLag, OutboxNotifier, OutboxRow } from '../../outbox/port.js';
+import type { OutboxLag, OutboxLeaseHolder, OutboxNotifier, OutboxRow } from '../../outbox/port.js';
 import { unpackRows } from './packing.js';
 import type { Reply, Request, StoreSpec, Success } from './protocol.js';
 
@@ -38,7 +38,7 @@ const spawnWorker: SpawnWorker = (spec) => new Worker(workerScript(), { workerDa
 export function createWorkerRelayStore(
   spec: StoreSpec,
   spawn: SpawnWorker = spawnWorker,
-): WorkerRelayStore & Partial<OutboxNotifier> {
+): WorkerRelayStore & Partial<OutboxNotifier & OutboxLeaseHolder> {
   const what = `${spec.kind} relay store`;
   let worker: Worker | undefined;
   let nextId = 0;
@@ -96,7 +96,7 @@ export function createWorkerRelayStore(
     });
   }
 
-  const store: WorkerRelayStore & Partial<OutboxNotifier> = {
+  const store: WorkerRelayStore & Partial<OutboxNotifier & OutboxLeaseHolder> = {
     claim: async (limit, leaseMs) => {
       const reply = await call({ op: 'claim', limit, leaseMs });
       return reply.rows ? unpackRows(reply.rows) : [];
@@ -120,6 +120,9 @@ export function createWorkerRelayStore(
     },
   };
   if (spec.kind === 'postgres') {
+    store.resign = async () => {
+      if (worker) await call({ op: 'resign' }); // no worker yet: nothing claimed, no lease held
+    };
     store.listen = async (onNotify) => {
       listeners.add(onNotify);
       if (listeners.size === 1) {

@@ -4,9 +4,7 @@
  * the relay's thread ~2 us per row, against ~8 us for reading them from the database itself.
  */
 import type { OutboxRow } from '../../outbox/port.js';
-import { type ClaimedText, toOutboxRow } from '../claimed.js';
-import { readClaimed } from '../postgres-outbox.js';
-import type { SqliteTextRow } from '../sqlite-outbox.js';
+import { type ClaimedText, type TextRow, toOutboxRow } from '../claimed.js';
 
 export interface PackedRows {
   readonly ids: string[];
@@ -48,8 +46,8 @@ function columns(n: number, bodies: ArrayBuffer): Packing {
   return { packed, transfer };
 }
 
-/** Packs rows claimed with their JSON as text (SQLite, `claimText`): the JSON goes as it is, bodies into one buffer. */
-export function packTextRows(rows: readonly SqliteTextRow[]): Packing {
+/** Packs rows claimed with their JSON as text (`claimText`): the JSON goes as it is, bodies into one buffer. */
+export function packTextRows(rows: readonly TextRow[]): Packing {
   let size = 0;
   for (const row of rows) size += row.body.byteLength;
   const packing = columns(rows.length, new ArrayBuffer(size));
@@ -61,22 +59,6 @@ export function packTextRows(rows: readonly SqliteTextRow[]): Packing {
     bodies.set(row.body, offset);
     fill(packed, i, row, offset, offset + row.body.byteLength);
     offset += row.body.byteLength;
-  }
-  return packing;
-}
-
-/**
- * Packs a PostgreSQL claim's binary COPY (`postgresClaim`): the JSON goes as it is, and the COPY's own buffer,
- * moved to the relay's thread, holds the bodies (no copy of them at all).
- */
-export function packClaimed(copy: Buffer): Packing {
-  const rows = readClaimed(copy);
-  const packing = columns(rows.length, copy.buffer as ArrayBuffer);
-  const { packed } = packing;
-  const base = copy.byteOffset;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    fill(packed, i, row, base + row.bodyStart, base + row.bodyEnd);
   }
   return packing;
 }

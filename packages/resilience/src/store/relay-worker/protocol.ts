@@ -11,7 +11,7 @@ export type Request =
   | { readonly id: number; readonly op: 'claim'; readonly limit: number; readonly leaseMs: number }
   | { readonly id: number; readonly op: 'markPublished' | 'release'; readonly ids: readonly string[] }
   | { readonly id: number; readonly op: 'cleanup'; readonly olderThanMs: number }
-  | { readonly id: number; readonly op: 'lag' | 'listen' | 'unlisten' | 'close' };
+  | { readonly id: number; readonly op: 'lag' | 'listen' | 'unlisten' | 'resign' | 'close' };
 
 /** What crossed the thread of a failure: enough for a typed error on the host. */
 export interface RemoteError {

@@ -20,8 +20,7 @@ beforeAll(async () => {
   await app.migrate();
 });
 afterAll(async () => {
-  const { outbox, outboxPayload, inbox } = app.tables;
-  await pool.query(`DROP TABLE IF EXISTS ${outbox}, ${outboxPayload}, ${inbox}`);
+  await pool.query(`DROP TABLE IF EXISTS ${Object.values(app.tables).join(', ')}`);
   await pool.end();
 });
 

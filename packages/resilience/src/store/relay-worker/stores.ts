@@ -1,5 +1,5 @@
 /** The public factories of the worker-thread relay stores (exported from /sqlite and /postgres). */
-import type { OutboxNotifier } from '../../outbox/port.js';
+import type { OutboxLeaseHolder, OutboxNotifier } from '../../outbox/port.js';
 import { createWorkerRelayStore, type WorkerRelayStore } from './host.js';
 import type { PostgresRelayStoreOptions, SqliteRelayStoreOptions } from './options.js';
 
@@ -20,7 +20,9 @@ export function createSqliteRelayStore(options: SqliteRelayStoreOptions): Worker
  * The relay side of a PostgreSQL outbox, in a worker thread with its own `pg.Pool` (and LISTEN connection): hand it
  * to `createOutboxRelay({ store })`. Close it after the relay.
  */
-export function createPostgresRelayStore(options: PostgresRelayStoreOptions): WorkerRelayStore & OutboxNotifier {
+export function createPostgresRelayStore(
+  options: PostgresRelayStoreOptions,
+): WorkerRelayStore & OutboxNotifier & OutboxLeaseHolder {
   const store = createWorkerRelayStore({ kind: 'postgres', options: { ...options, pool: { ...options.pool } } });
-  return store as WorkerRelayStore & OutboxNotifier;
+  return store as WorkerRelayStore & OutboxNotifier & OutboxLeaseHolder;
 }

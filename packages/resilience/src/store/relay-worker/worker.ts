@@ -4,16 +4,16 @@
  * relay's thread. Built as `dist/relay-worker.js`; started by `host.ts`, never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { OutboxNotifier, OutboxStore } from '../../outbox/port.js';
+import type { OutboxLeaseHolder, OutboxNotifier, OutboxStore } from '../../outbox/port.js';
 import { createPostgresStore } from '../postgres.js';
-import { postgresClaim } from '../postgres-outbox.js';
+import type { PostgresOutboxStore } from '../postgres-outbox.js';
 import { tableNames } from '../sql-names.js';
 import { sqliteOutbox } from '../sqlite-outbox.js';
-import { type Packing, packClaimed, packTextRows } from './packing.js';
+import { type Packing, packTextRows } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
-  readonly outbox: OutboxStore<never> & Partial<OutboxNotifier>;
+  readonly outbox: OutboxStore<never> & Partial<OutboxNotifier & OutboxLeaseHolder>;
   /** The claim, packed for the host. */
   claim(limit: number, leaseMs: number): Promise<Packing>;
   close(): Promise<void>;
@@ -41,10 +41,10 @@ async function open(spec: StoreSpec): Promise<Opened> {
     pool,
     ...(spec.options.tablePrefix !== undefined && { tablePrefix: spec.options.tablePrefix }),
   });
-  const claimCopy = postgresClaim(pool, store.tables.outbox);
+  const outbox = store.outbox as PostgresOutboxStore;
   return {
-    outbox: store.outbox as OutboxStore<never> & OutboxNotifier,
-    claim: async (limit, leaseMs) => packClaimed(await claimCopy(limit, leaseMs)),
+    outbox: outbox as OutboxStore<never> & OutboxNotifier & OutboxLeaseHolder,
+    claim: async (limit, leaseMs) => packTextRows(await outbox.claimText(limit, leaseMs)),
     close: () => pool.end(),
   };
 }
@@ -82,6 +82,9 @@ async function handle(request: Request): Promise<void> {
       return post({ id: request.id, ok: true, value: await outbox.lag() });
     case 'listen':
       stopListening ??= await outbox.listen?.(() => post({ notify: true }));
+      return post({ id: request.id, ok: true });
+    case 'resign':
+      await outbox.resign?.();
       return post({ id: request.id, ok: true });
     case 'unlisten': {
       const stop = stopListening;
