@@ -4,16 +4,13 @@ import { ClaimLedger, comparePositions, type LedgerEntry, MAX_HELD, WAITING } fr
 const entry = (id: number, key: string | null, pos = 7): LedgerEntry => ({
   pos: String(pos),
   id: String(id),
-  channel: 'c',
   key,
-  attributes: `{"id":"e${id}"}`,
-  contentType: null,
-  headers: '{}',
-  body: new Uint8Array([id]),
-  createdMs: 0,
   attempts: 0,
   state: WAITING,
   until: 0,
+  src: Buffer.from([id]),
+  start: 0,
+  end: 1,
 });
 const ids = (entries: readonly LedgerEntry[]) => entries.map((e) => Number(e.id));
 const start = { pos: '0', id: '0' };
@@ -65,7 +62,7 @@ describe('ClaimLedger', () => {
     ledger.append([entry(1, 'a'), entry(2, 'b'), entry(3, 'c')]);
     const [, , three] = ledger.take(10, 1_000, 0);
     expect(ledger.publish(['2', '3'])).toBeUndefined(); // 1 is still out
-    expect(three?.body.byteLength).toBe(0); // published: its message is no longer held
+    expect(three?.src.byteLength).toBe(0); // published: its bytes are no longer held
     expect(ledger.publish(['1', 'unknown'])).toEqual({ pos: '7', id: '3' });
     expect(ledger.publish(['1'])).toBeUndefined();
     expect(ledger.scan).toEqual(expect.objectContaining({ id: '3' }));

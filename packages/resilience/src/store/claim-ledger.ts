@@ -5,7 +5,6 @@
  * database; the store reads rows into it and persists the positions it returns.
  */
 import { compareIds } from '../outbox/port.js';
-import type { ClaimedText } from './claimed.js';
 
 /** A place in the log: rows are ordered by `pos`, then `id` (decimal strings, see `compareIds`). */
 export interface Position {
@@ -21,17 +20,21 @@ export const WAITING = 0;
 const IN_FLIGHT = 1;
 const PUBLISHED = 2;
 
-/** A row read from the log and what this relay did with it. `take` hands the entry itself out (no copy). */
-export interface LedgerEntry extends Omit<ClaimedText, 'attributes' | 'headers'>, Position {
-  // The message, dropped once published (the entry may stay until every row before it is published too).
-  attributes: string;
-  headers: string;
-  body: Uint8Array;
+/**
+ * A row read from the log and what this relay did with it. Its message stays as the bytes it was read as (`src`
+ * from `start` to `end`: a binary COPY tuple), decoded only when handed out. `take` hands the entry itself out.
+ */
+export interface LedgerEntry extends Position {
+  readonly key: string | null;
   /** Claims of the row so far, by any relay (an earlier holder's claims count as one). */
   attempts: number;
   state: typeof WAITING | typeof IN_FLIGHT | typeof PUBLISHED;
   /** While in flight: when its lease ends (ms, the ledger's clock). */
   until: number;
+  /** Holds the row's bytes; emptied once it is published (the entry may stay until the rows before it are). */
+  src: Buffer;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** Entries dropped from the front before the array is compacted (dropping one is then O(1)). */
@@ -41,7 +44,7 @@ const COMPACT_AFTER = 1_024;
  * the durable position back, and the relay must not read the whole log into memory behind it.
  */
 export const MAX_HELD = 100_000;
-const NO_BODY = new Uint8Array(0);
+const NO_BYTES = Buffer.alloc(0);
 
 export class ClaimLedger {
   /** In log order, from `head`: every entry read and not yet behind the durable position. */
@@ -137,9 +140,7 @@ export class ClaimLedger {
       if (!entry || entry.state === PUBLISHED) continue;
       if (entry.state === WAITING) this.waitingCount--;
       entry.state = PUBLISHED;
-      entry.body = NO_BODY;
-      entry.attributes = '';
-      entry.headers = '';
+      entry.src = NO_BYTES;
     }
     const { entries } = this;
     const start = this.head;

@@ -13,11 +13,6 @@ export interface ClaimedText {
   readonly attempts: number;
 }
 
-/** A claimed row with its JSON as text and its body: what `claimText` resolves with, for the relay-store worker. */
-export interface TextRow extends ClaimedText {
-  readonly body: Uint8Array;
-}
-
 const EMPTY_JSON = '{}';
 
 /** The outbox row of a claimed row and its body: the JSON parsed, key and content type only where set. */

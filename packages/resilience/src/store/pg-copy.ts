@@ -116,10 +116,28 @@ export class BinaryCopyReader {
   /** Size of the field read last. */
   private size = 0;
 
-  constructor(private readonly buf: Buffer) {
+  /** `at`: read tuples from there on, `buf` being tuples of a COPY without its header (as spans of them are). */
+  constructor(
+    private readonly buf: Buffer,
+    at?: number,
+  ) {
+    if (at !== undefined) {
+      this.offset = at;
+      return;
+    }
     if (buf.length < 19 || !buf.subarray(0, SIGNATURE.length).equals(SIGNATURE))
       throw new RangeError('not a binary COPY stream (no PGCOPY signature)');
     this.offset = 19 + buf.readInt32BE(15); // signature, flags, header extension length and bytes
+  }
+
+  /** Where the next tuple starts (or the current one ends, once its fields are read or skipped). */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** Moves past the next `fields` fields. */
+  skip(fields: number): void {
+    for (let i = 0; i < fields; i++) this.field();
   }
 
   /** Starts the next tuple, which must have `columns` fields; false at the end of the data. */

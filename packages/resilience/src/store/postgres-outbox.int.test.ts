@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore, type PostgresStore } from '../postgres.js';
 import { postgresOutbox, readStatement } from './postgres-outbox.js';
-import { packTextRows, unpackRows } from './relay-worker/packing.js';
+import { packTuples, unpackRows } from './relay-worker/packing.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://humangov:humangov@127.0.0.1:5432/humangov';
 const base = `t${process.pid}_${Date.now().toString(36)}_`;
@@ -66,7 +66,7 @@ describe('PostgreSQL outbox claim', () => {
     await store.transaction((tx) => store.outbox.add(tx, added));
 
     const relay = postgresOutbox(pool, table, table);
-    const viaWorker = unpackRows(structuredClone(packTextRows(await relay.claimText(10, 60_000)).packed));
+    const viaWorker = unpackRows(structuredClone(packTuples(await relay.claimEntries(10, 60_000)).packed));
     await relay.release(viaWorker.map((r) => r.id));
     const inThread = await relay.claim(10, 60_000);
     for (const rows of [inThread, viaWorker]) {

@@ -22,7 +22,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientBase, Pool, PoolClient } from 'pg';
-import type { NewOutboxRow, OutboxLag, OutboxLeaseHolder, OutboxNotifier, OutboxStore } from '../outbox/port.js';
+import type {
+  NewOutboxRow,
+  OutboxLag,
+  OutboxLeaseHolder,
+  OutboxNotifier,
+  OutboxRow,
+  OutboxStore,
+} from '../outbox/port.js';
 import { ClaimLedger, type LedgerEntry, type Position, WAITING } from './claim-ledger.js';
 import { toOutboxRow } from './claimed.js';
 import { BinaryCopyReader, copyOut } from './pg-copy.js';
@@ -113,11 +120,11 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
 /**
  * The read of a claim: up to `limit` rows past `after` and below the horizon, in log order, if `holder` still holds
  * the lease in `epoch` (it then records the furthest row claimed). Literals only (it runs as a COPY); the caller
- * validates them.
+ * validates them. Its columns: see `readOutboxTuple`.
  */
 export function readStatement(table: string, after: Position, limit: number, holder: string, epoch: string): string {
   return `WITH batch AS MATERIALIZED (
-      SELECT l.pos, l.id, l.channel, l.key, l.attributes, l.content_type, l.headers, l.body, l.created_at
+      SELECT l.pos, l.id, l.key, l.created_at, l.channel, l.attributes, l.content_type, l.headers, l.body
       FROM ${table} AS l
       WHERE (l.pos, l.id) > (${after.pos}, ${after.id}) AND l.pos < ${HORIZON}
       ORDER BY l.pos, l.id LIMIT ${limit}),
@@ -128,50 +135,56 @@ export function readStatement(table: string, after: Position, limit: number, hol
         high_id = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.id ELSE r.high_id END
       FROM last WHERE r.holder = '${holder}' AND r.epoch = ${epoch}
       RETURNING 1)
-    SELECT b.pos::text, b.id::text, b.channel, b.key, b.attributes::text, b.content_type, b.headers::text, b.body,
-      (extract(epoch FROM b.created_at) * 1000)::float8
+    SELECT b.pos::text, b.id::text, b.key, (extract(epoch FROM b.created_at) * 1000)::float8, b.channel,
+      b.attributes::text, b.content_type, b.headers::text, b.body
     FROM batch AS b WHERE EXISTS (SELECT 1 FROM held)
     ORDER BY b.pos, b.id`;
 }
 
 const READ_FIELDS = 9;
 
-/** The rows of a read's COPY, as ledger entries (bodies are views of `copy`). Throws a `RangeError` on bad bytes. */
+/**
+ * The rows of a read's COPY, as ledger entries: position and key decoded, the rest left as the tuple's bytes (views
+ * of `copy`). Throws a `RangeError` on bytes that are not such a COPY.
+ */
 export function readLog(copy: Buffer): LedgerEntry[] {
   const reader = new BinaryCopyReader(copy);
   const rows: LedgerEntry[] = [];
-  while (reader.nextRow(READ_FIELDS)) {
+  for (let start = reader.position; reader.nextRow(READ_FIELDS); start = reader.position) {
     const pos = reader.text();
     const id = reader.text();
-    const channel = reader.text();
     const key = reader.text();
-    const attributes = reader.text();
-    const contentType = reader.text();
-    const headers = reader.text();
-    const body = reader.span();
-    if (pos === null || id === null || channel === null || attributes === null || headers === null || body === null)
-      throw new RangeError('outbox row with a NULL in a NOT NULL column');
-    rows.push({
-      pos,
-      id,
-      channel,
-      key,
-      attributes,
-      contentType,
-      headers,
-      body: copy.subarray(body[0], body[1]),
-      createdMs: reader.float8(),
-      attempts: 0,
-      state: WAITING,
-      until: 0,
-    });
+    reader.skip(READ_FIELDS - 3);
+    if (pos === null || id === null) throw new RangeError('outbox row with a NULL in a NOT NULL column');
+    rows.push({ pos, id, key, attempts: 0, state: WAITING, until: 0, src: copy, start, end: reader.position });
   }
   return rows;
 }
 
-/** The PostgreSQL outbox, with a claim that leaves the JSON unparsed (for the relay-store worker). */
+/**
+ * The outbox row of the tuple `reader` is at (a read's, or one packed for the relay's thread), its body a view of
+ * `src`. Throws a `RangeError` on bytes that are not such a tuple.
+ */
+export function readOutboxTuple(reader: BinaryCopyReader, src: Buffer, attempts: number): OutboxRow {
+  if (!reader.nextRow(READ_FIELDS)) throw new RangeError('expected an outbox row');
+  reader.skip(1); // pos
+  const id = reader.text();
+  const key = reader.text();
+  const createdMs = reader.float8();
+  const channel = reader.text();
+  const attributes = reader.text();
+  const contentType = reader.text();
+  const headers = reader.text();
+  const body = reader.span();
+  if (id === null || channel === null || attributes === null || headers === null || body === null)
+    throw new RangeError('outbox row with a NULL in a NOT NULL column');
+  const text = { id, channel, key, attributes, contentType, headers, createdMs, attempts };
+  return toOutboxRow(text, src.subarray(body[0], body[1]));
+}
+
+/** The PostgreSQL outbox, with a claim that leaves rows as read (for the relay-store worker to pack). */
 export interface PostgresOutboxStore extends OutboxStore<PostgresTransaction>, OutboxNotifier, OutboxLeaseHolder {
-  claimText(limit: number, leaseMs: number): Promise<LedgerEntry[]>;
+  claimEntries(limit: number, leaseMs: number): Promise<LedgerEntry[]>;
 }
 
 export function postgresOutbox(pool: Pool, table: string, notifyChannel: string): PostgresOutboxStore {
@@ -244,7 +257,7 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
   }
 
   /** Claims run one after another: each reads on from where the previous one stopped. */
-  function claimText(limit: number, leaseMs: number): Promise<LedgerEntry[]> {
+  function claimEntries(limit: number, leaseMs: number): Promise<LedgerEntry[]> {
     const claimed = claiming.then(() => claimNow(limit, leaseMs));
     claiming = claimed.catch(() => {});
     return claimed;
@@ -263,9 +276,10 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
         notifyChannel,
       ]);
     },
-    claimText,
+    claimEntries,
     async claim(limit, leaseMs) {
-      return (await claimText(limit, leaseMs)).map((entry) => toOutboxRow(entry, entry.body));
+      const entries = await claimEntries(limit, leaseMs);
+      return entries.map((e) => readOutboxTuple(new BinaryCopyReader(e.src, e.start), e.src, e.attempts));
     },
     async markPublished(ids) {
       const durable = ledger?.publish(ids);

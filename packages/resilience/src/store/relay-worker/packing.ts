@@ -1,12 +1,17 @@
 /**
- * Claimed rows between the relay-store worker and the relay's thread, in columns: one ArrayBuffer holds every
- * body (moved, not copied), attributes and headers travel as their JSON text. Rebuilding rows from this costs
- * the relay's thread ~2 us per row, against ~8 us for reading them from the database itself.
+ * Claimed rows between the relay-store worker and the relay's thread. SQLite's go in columns: one ArrayBuffer holds
+ * every body (moved, not copied), attributes and headers travel as their JSON text. PostgreSQL's go as the COPY
+ * tuples they were read as, copied into one ArrayBuffer (moved), with their attempts: the worker decodes nothing of
+ * the message, and the relay's thread decodes each row once, as the in-thread store would.
  */
 import type { OutboxRow } from '../../outbox/port.js';
-import { type ClaimedText, type TextRow, toOutboxRow } from '../claimed.js';
+import type { LedgerEntry } from '../claim-ledger.js';
+import { type ClaimedText, toOutboxRow } from '../claimed.js';
+import { BinaryCopyReader } from '../pg-copy.js';
+import { readOutboxTuple } from '../postgres-outbox.js';
+import type { SqliteTextRow } from '../sqlite-outbox.js';
 
-export interface PackedRows {
+export interface PackedTextRows {
   readonly ids: string[];
   readonly channels: string[];
   readonly keys: (string | null)[];
@@ -21,6 +26,14 @@ export interface PackedRows {
   readonly ends: Float64Array<ArrayBuffer>;
 }
 
+/** PostgreSQL rows: their COPY tuples one after another, and row i's attempts. */
+export interface PackedTuples {
+  readonly tuples: ArrayBuffer;
+  readonly attempts: Float64Array<ArrayBuffer>;
+}
+
+export type PackedRows = PackedTextRows | PackedTuples;
+
 /** Packed rows and the buffers to move (not copy) with `postMessage`. */
 export interface Packing {
   readonly packed: PackedRows;
@@ -28,8 +41,8 @@ export interface Packing {
 }
 
 /** Empty columns for `n` rows, bodies in `bodies`; the packers fill them in. */
-function columns(n: number, bodies: ArrayBuffer): Packing {
-  const packed: PackedRows = {
+function columns(n: number, bodies: ArrayBuffer): { packed: PackedTextRows; transfer: ArrayBuffer[] } {
+  const packed: PackedTextRows = {
     ids: new Array<string>(n),
     channels: new Array<string>(n),
     keys: new Array<string | null>(n),
@@ -46,8 +59,8 @@ function columns(n: number, bodies: ArrayBuffer): Packing {
   return { packed, transfer };
 }
 
-/** Packs rows claimed with their JSON as text (`claimText`): the JSON goes as it is, bodies into one buffer. */
-export function packTextRows(rows: readonly TextRow[]): Packing {
+/** Packs rows claimed with their JSON as text (SQLite, `claimText`): the JSON goes as it is, bodies into one buffer. */
+export function packTextRows(rows: readonly SqliteTextRow[]): Packing {
   let size = 0;
   for (const row of rows) size += row.body.byteLength;
   const packing = columns(rows.length, new ArrayBuffer(size));
@@ -64,7 +77,7 @@ export function packTextRows(rows: readonly TextRow[]): Packing {
 }
 
 /** Row `i` of the columns: its text fields, and where its body lies in the bodies' buffer. */
-function fill(packed: PackedRows, i: number, row: ClaimedText, start: number, end: number): void {
+function fill(packed: PackedTextRows, i: number, row: ClaimedText, start: number, end: number): void {
   packed.ids[i] = row.id;
   packed.channels[i] = row.channel;
   packed.keys[i] = row.key;
@@ -77,8 +90,31 @@ function fill(packed: PackedRows, i: number, row: ClaimedText, start: number, en
   packed.ends[i] = end;
 }
 
+/** Packs PostgreSQL rows as read (`claimEntries`): their tuples copied into one buffer. */
+export function packTuples(entries: readonly LedgerEntry[]): Packing {
+  let size = 0;
+  for (const e of entries) size += e.end - e.start;
+  const tuples = Buffer.from(new ArrayBuffer(size));
+  const attempts = new Float64Array(entries.length);
+  let offset = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    offset += e.src.copy(tuples, offset, e.start, e.end);
+    attempts[i] = e.attempts;
+  }
+  return {
+    packed: { tuples: tuples.buffer as ArrayBuffer, attempts },
+    transfer: [tuples.buffer as ArrayBuffer, attempts.buffer],
+  };
+}
+
 /** The rows again, in order; bodies are views of the one transferred buffer. */
 export function unpackRows(packed: PackedRows): OutboxRow[] {
+  if ('tuples' in packed) {
+    const src = Buffer.from(packed.tuples);
+    const reader = new BinaryCopyReader(src, 0);
+    return Array.from(packed.attempts, (attempts) => readOutboxTuple(reader, src, attempts));
+  }
   const n = packed.ids.length;
   const rows = new Array<OutboxRow>(n);
   for (let i = 0; i < n; i++) {

@@ -9,7 +9,7 @@ import { createPostgresStore } from '../postgres.js';
 import type { PostgresOutboxStore } from '../postgres-outbox.js';
 import { tableNames } from '../sql-names.js';
 import { sqliteOutbox } from '../sqlite-outbox.js';
-import { type Packing, packTextRows } from './packing.js';
+import { type Packing, packTextRows, packTuples } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
 interface Opened {
@@ -44,7 +44,7 @@ async function open(spec: StoreSpec): Promise<Opened> {
   const outbox = store.outbox as PostgresOutboxStore;
   return {
     outbox: outbox as OutboxStore<never> & OutboxNotifier & OutboxLeaseHolder,
-    claim: async (limit, leaseMs) => packTextRows(await outbox.claimText(limit, leaseMs)),
+    claim: async (limit, leaseMs) => packTuples(await outbox.claimEntries(limit, leaseMs)),
     close: () => pool.end(),
   };
 }
