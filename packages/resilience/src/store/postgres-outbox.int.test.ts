@@ -210,6 +210,23 @@ describe('PostgreSQL outbox lease', () => {
   });
 });
 
+describe('PostgreSQL outbox lease, extended by each claim', () => {
+  it('keeps the lease for as long as the rows of its latest claim are leased', async () => {
+    const store = await migrated('extend');
+    const table = store.tables.outbox;
+    const one = postgresOutbox(pool, table, table);
+    const two = postgresOutbox(pool, table, table);
+    await store.transaction((tx) => store.outbox.add(tx, [message(1, 'k1')]));
+    expect(ids(await one.claim(10, 1_000))).toEqual(['e1']);
+    await new Promise((r) => setTimeout(r, 300));
+    await store.transaction((tx) => store.outbox.add(tx, [message(2, 'k2')]));
+    const second = await one.claim(10, 1_000); // e2 is one's until ~1.3 s from the start
+    expect(ids(second)).toEqual(['e2']);
+    await new Promise((r) => setTimeout(r, 800)); // ~1.1 s: the first claim's lease has ended, the second's not
+    expect(await two.claim(10, 60_000)).toEqual([]);
+  });
+});
+
 describe('PostgreSQL outbox tables', () => {
   const earlierLayouts = {
     'one table': (t: string) => `

@@ -197,7 +197,7 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
       ORDER BY r.n)
     SELECT pg_notify($7, '')`;
   // Takes the lease when it is free, ended, or ours (then it is extended, same epoch); a new epoch tells the
-  // holder that another relay may have held it in between.
+  // holder that another relay may have held it in between. Relays that do not hold it only read the row.
   const acquire = `UPDATE ${relayOf(table)} SET
       epoch = CASE WHEN holder = $1 AND epoch = $2 THEN epoch ELSE epoch + 1 END,
       holder = $1,
@@ -210,14 +210,15 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
   const holder = randomUUID();
   let epoch = '-1';
   let ledger: ClaimLedger | undefined;
-  let leaseEnds = 0; // the lease is ours until then (this clock; counted from when it was asked for)
   let expectedBytes = 0; // the larger of recent reads (a slowly falling maximum): sizes the next one's buffer
   let claiming: Promise<unknown> = Promise.resolve();
 
-  /** The ledger while this store holds the lease (extended once half of it passed); undefined when another does. */
+  /**
+   * Takes or extends the lease for `leaseMs` from now, once per claim: rows handed out by a claim are then this
+   * relay's for as long as their own lease, as with row leases. Resolves with the ledger, or undefined while another
+   * relay holds the lease.
+   */
   async function holdLease(leaseMs: number): Promise<ClaimLedger | undefined> {
-    const asked = Date.now();
-    if (ledger && leaseEnds - asked > leaseMs / 2) return ledger;
     const result = await pool.query<{
       epoch: string;
       high_pos: string;
@@ -231,7 +232,6 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
       epoch = '-1';
       return undefined;
     }
-    leaseEnds = asked + leaseMs;
     if (!ledger || lease.epoch !== epoch) {
       epoch = lease.epoch;
       ledger = new ClaimLedger(
