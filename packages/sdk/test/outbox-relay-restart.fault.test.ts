@@ -75,7 +75,7 @@ async function restartUnderRelay(name: Service): Promise<void> {
     () => tally(written.committed, consumer.ids).lost === 0,
     120_000,
   ).catch(() => {});
-  const resumedMs = (publishedAt.find((t) => t > restartAt + restartMs) ?? Number.NaN) - restartAt;
+  const resumedAt = publishedAt.find((t) => t > restartAt + restartMs);
   await new Promise((r) => setTimeout(r, 1_000));
   const t = tally(written.committed, consumer.ids);
   const order = orderReport(consumer.ids);
@@ -84,7 +84,10 @@ async function restartUnderRelay(name: Service): Promise<void> {
     `outbox relay, ${name} restarted: committed ${t.committed}, consumed ${t.delivered}, lost ${t.lost}, ` +
       `duplicated ${t.duplicated}, unknown ${t.unknown}, per-key order violations ${order.outOfOrder}; ` +
       `restart (kill -9 + up) ${s(restartMs)}, relay publishing stalled ${s(longestGap(publishedAt, restartAt))} ` +
-      `(first publish ${s(resumedMs)} after the restart began, ${s(resumedMs - restartMs)} after it was up), ` +
+      (resumedAt === undefined
+        ? '(the last events went out before the restart script saw the service up), '
+        : `(first publish ${s(resumedAt - restartAt)} after the restart began, ` +
+          `${s(resumedAt - restartAt - restartMs)} after it was up), `) +
       `consuming stalled ${s(longestGap(consumer.at, restartAt))}; writer transactions retried ` +
       `${written.failedTransactions}; relay reported ${JSON.stringify(Object.fromEntries(failures))}; ` +
       `relay process ${relay.process.exitCode === null && relay.process.signalCode === null ? 'alive' : 'EXITED'}, ` +

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxRow } from '../outbox/port.js';
 import { createPostgresStore, type PostgresStore } from '../postgres.js';
 import { postgresOutbox, readStatement } from './postgres-outbox.js';
 import { packTuples, unpackRows } from './relay-worker/packing.js';
@@ -174,6 +175,25 @@ describe('PostgreSQL outbox horizon', () => {
       early.release();
     }
     expect(ids(await store.outbox.claim(10, 60_000))).toEqual(['e1', 'e2']);
+  });
+});
+
+describe('PostgreSQL outbox after a server crash', () => {
+  it('writes new rows after the furthest row a relay claimed, even if transaction ids come back lower', async () => {
+    const store = await migrated('crash');
+    const { outbox: table, outboxRelay, outboxMarks } = store.tables;
+    // After a crash PostgreSQL may hand out again transaction ids that never reached its WAL. Simulate what a relay
+    // can see then: it claimed (and marked) rows up to a position a few ids ahead of the server's next id.
+    const { rows } = await pool.query<{ next: string }>(`SELECT pg_current_xact_id()::text::bigint + 5 AS next`);
+    const ahead = rows[0]!.next;
+    await pool.query(`UPDATE ${outboxRelay} SET high_pos = $1, high_id = 0`, [ahead]);
+    await pool.query(`INSERT INTO ${outboxMarks} (pos, id) VALUES ($1, 0)`, [ahead]);
+    await store.transaction((tx) => store.outbox.add(tx, [message(1)]));
+
+    const relay = postgresOutbox(pool, table, table); // starts from the last mark
+    let claimed: OutboxRow[] = [];
+    for (let tries = 0; claimed.length === 0 && tries < 20; tries++) claimed = await relay.claim(10, 60_000);
+    expect(ids(claimed)).toEqual(['e1']); // each claim takes an id: the horizon soon passes the row
   });
 });
 

@@ -7,6 +7,9 @@
  * can only add rows past `pg_snapshot_xmin` of any snapshot. A relay reads rows below that horizon, past its
  * position: nothing can appear behind it later, so the position alone says what was published.
  *
+ * After a crash the server may hand out again transaction ids that never reached its WAL, so `pos` is also never
+ * below the newest row's or the furthest claimed row's (see `newPos`).
+ *
  * So a claim is one read (a binary COPY), a mark one insert per batch (`<table>_marks`: the new position and when),
  * and nothing is written per row after `add`: against leasing and marking each row (a row lock, an update and a
  * mark per row), the database spends ~5 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
@@ -45,9 +48,17 @@ const payloadOf = (table: string) => `${table}_payload`;
 
 /** The horizon of a statement: rows below it are final (their transactions ended). */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
-/** A new row's `pos`: its transaction's id, or the last id assigned before the statement, whichever is newer. */
-const NEW_POS =
-  'greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1)';
+/**
+ * A new row's `pos`: the newest of its transaction's id, the last id assigned before the statement, the newest row's
+ * `pos` and the furthest row a relay claimed. The last two change nothing while the server runs (both are older than
+ * the statement), but after a crash PostgreSQL may hand out again transaction ids that never reached its WAL: they
+ * keep new rows after every row written or read before it.
+ */
+const newPos = (table: string) => `greatest(
+    pg_current_xact_id()::text::bigint,
+    pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1,
+    (SELECT max(pos) FROM ${table}),
+    (SELECT high_pos FROM ${relayOf(table)}))`;
 /** The durable position: the newest mark. */
 const LAST_MARK = (table: string) => `SELECT pos, id FROM ${marksOf(table)} ORDER BY pos DESC, id DESC LIMIT 1`;
 
@@ -188,7 +199,7 @@ export interface PostgresOutboxStore extends OutboxStore<PostgresTransaction>, O
 }
 
 export function postgresOutbox(pool: Pool, table: string, notifyChannel: string): PostgresOutboxStore {
-  const insert = `WITH at AS (SELECT ${NEW_POS} AS pos)
+  const insert = `WITH at AS (SELECT ${newPos(table)} AS pos)
     , added AS (
       INSERT INTO ${table} (pos, channel, key, attributes, content_type, headers, body)
       SELECT at.pos, r.channel, r.key, r.attributes, r.content_type, r.headers, r.body
