@@ -12,13 +12,12 @@
  *
  * So a claim is one read (a binary COPY), a mark one insert per batch (`<table>_marks`: the new position and when),
  * and nothing is written per row after `add`: against leasing and marking each row (a row lock, an update and a
- * mark per row), the database spends ~5 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
+ * mark per row), the database spends ~6 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
  *
  * One relay reads the log at a time: it holds the lease in `<table>_relay` (one row: holder, epoch, until, and the
  * furthest row it claimed). Another relay takes over when the lease ends, or at once when the holder resigns (a
- * relay resigns when it closes), from the last mark. Within the holder,
- * the claims of its pipelines and the port's rules (per-key order, row leases, release, attempts) live in memory
- * (claim-ledger.ts).
+ * relay resigns when it closes), from the last mark. Within the holder, the claims of its pipelines and the port's
+ * rules (per-key order, row leases, release, attempts) live in memory (claim-ledger.ts).
  *
  * The price: a transaction that holds a transaction id for long (any writer left open on the cluster, a prepared
  * transaction) holds back the horizon, and rows committed after it started wait until it ends. `lag()` shows it.
