@@ -35,15 +35,10 @@ import type {
 import { ClaimLedger, type LedgerEntry, type Position, WAITING } from './claim-ledger.js';
 import { toOutboxRow } from './claimed.js';
 import { BinaryCopyReader, copyOut } from './pg-copy.js';
-import { toBuffer } from './sql-names.js';
+import { marksTableOf, payloadTableOf, relayTableOf, toBuffer } from './sql-names.js';
 
 /** A transaction on PostgreSQL: a client (e.g. a `PoolClient`) inside `BEGIN`. */
 export type PostgresTransaction = ClientBase;
-
-const marksOf = (table: string) => `${table}_marks`;
-const relayOf = (table: string) => `${table}_relay`;
-/** The messages of the earlier, split layout. */
-const payloadOf = (table: string) => `${table}_payload`;
 
 /** The horizon of a statement: rows below it are final (their transactions ended). */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())::text::bigint';
@@ -57,9 +52,9 @@ const newPos = (table: string) => `greatest(
     pg_current_xact_id()::text::bigint,
     pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1,
     (SELECT max(pos) FROM ${table}),
-    (SELECT high_pos FROM ${relayOf(table)}))`;
+    (SELECT high_pos FROM ${relayTableOf(table)}))`;
 /** The durable position: the newest mark. */
-const LAST_MARK = (table: string) => `SELECT pos, id FROM ${marksOf(table)} ORDER BY pos DESC, id DESC LIMIT 1`;
+const LAST_MARK = (table: string) => `SELECT pos, id FROM ${marksTableOf(table)} ORDER BY pos DESC, id DESC LIMIT 1`;
 
 /**
  * Creates the outbox tables if they do not exist, in the caller's transaction. An outbox of an earlier layout (rows
@@ -94,36 +89,36 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
       headers json NOT NULL,
       body bytea NOT NULL,
       PRIMARY KEY (pos, id));
-    CREATE TABLE IF NOT EXISTS ${marksOf(table)} (
+    CREATE TABLE IF NOT EXISTS ${marksTableOf(table)} (
       pos bigint NOT NULL,
       id bigint NOT NULL,
       published_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (pos, id));
-    CREATE TABLE IF NOT EXISTS ${relayOf(table)} (
+    CREATE TABLE IF NOT EXISTS ${relayTableOf(table)} (
       only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
       holder text,
       epoch bigint NOT NULL DEFAULT 0,
       until timestamptz,
       high_pos bigint NOT NULL DEFAULT 0,
       high_id bigint NOT NULL DEFAULT 0);
-    INSERT INTO ${relayOf(table)} DEFAULT VALUES ON CONFLICT DO NOTHING;`);
+    INSERT INTO ${relayTableOf(table)} DEFAULT VALUES ON CONFLICT DO NOTHING;`);
   if (earlier) {
-    const messages = names.has('body') ? old : payloadOf(table);
+    const messages = names.has('body') ? old : payloadTableOf(table);
     await tx.query(`
       INSERT INTO ${table} (pos, id, key, created_at, channel, attributes, content_type, headers, body)
         SELECT 0, o.id, o.key, o.created_at, m.channel, m.attributes, m.content_type, m.headers, m.body
         FROM ${old} AS o JOIN ${messages} AS m ON m.id = o.id;
       SELECT setval('${table}_id_seq', last_value, is_called) FROM ${old}_id_seq;
-      INSERT INTO ${marksOf(table)} (pos, id, published_at)
+      INSERT INTO ${marksTableOf(table)} (pos, id, published_at)
         SELECT 0, max(id), max(published_at) FROM ${old}
         WHERE id < coalesce((SELECT min(id) FROM ${old} WHERE published_at IS NULL), 9223372036854775807)
         HAVING max(id) IS NOT NULL;
-      UPDATE ${relayOf(table)} SET high_pos = 0,
+      UPDATE ${relayTableOf(table)} SET high_pos = 0,
         high_id = coalesce((SELECT max(id) FROM ${old} WHERE attempts > 0 AND published_at IS NULL), 0);
       DROP TABLE ${old}${messages === old ? '' : `, ${messages}`};`);
   }
   await tx.query(
-    `INSERT INTO ${marksOf(table)} (pos, id) SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM ${marksOf(table)})`,
+    `INSERT INTO ${marksTableOf(table)} (pos, id) SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM ${marksTableOf(table)})`,
   );
 }
 
@@ -140,7 +135,7 @@ export function readStatement(table: string, after: Position, limit: number, hol
       ORDER BY l.pos, l.id LIMIT ${limit}),
     last AS (SELECT pos, id FROM batch ORDER BY pos DESC, id DESC LIMIT 1),
     held AS (
-      UPDATE ${relayOf(table)} AS r SET
+      UPDATE ${relayTableOf(table)} AS r SET
         high_pos = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.pos ELSE r.high_pos END,
         high_id = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.id ELSE r.high_id END
       FROM last WHERE r.holder = '${holder}' AND r.epoch = ${epoch}
@@ -208,7 +203,7 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
     SELECT pg_notify($7, '')`;
   // Takes the lease when it is free, ended, or ours (then it is extended, same epoch); a new epoch tells the
   // holder that another relay may have held it in between. Relays that do not hold it only read the row.
-  const acquire = `UPDATE ${relayOf(table)} SET
+  const acquire = `UPDATE ${relayTableOf(table)} SET
       epoch = CASE WHEN holder = $1 AND epoch = $2 THEN epoch ELSE epoch + 1 END,
       holder = $1,
       until = now() + $3::double precision * interval '1 millisecond'
@@ -294,7 +289,7 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
     async markPublished(ids) {
       const durable = ledger?.publish(ids);
       if (!durable) return;
-      await pool.query(`INSERT INTO ${marksOf(table)} (pos, id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      await pool.query(`INSERT INTO ${marksTableOf(table)} (pos, id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
         durable.pos,
         durable.id,
       ]);
@@ -306,10 +301,10 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
       const resigned = claiming.then(async () => {
         if (!ledger) return;
         ledger = undefined;
-        await pool.query(`UPDATE ${relayOf(table)} SET holder = NULL, until = NULL WHERE holder = $1 AND epoch = $2`, [
-          holder,
-          epoch,
-        ]);
+        await pool.query(
+          `UPDATE ${relayTableOf(table)} SET holder = NULL, until = NULL WHERE holder = $1 AND epoch = $2`,
+          [holder, epoch],
+        );
         epoch = '-1';
       });
       claiming = resigned.catch(() => {});
@@ -318,11 +313,11 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
     async cleanup(olderThanMs) {
       const result = await pool.query<{ deleted: number }>(
         `WITH upto AS (
-           SELECT pos, id FROM ${marksOf(table)}
+           SELECT pos, id FROM ${marksTableOf(table)}
            WHERE published_at < now() - $1::double precision * interval '1 millisecond'
            ORDER BY pos DESC, id DESC LIMIT 1),
          gone AS (DELETE FROM ${table} WHERE (pos, id) <= (SELECT pos, id FROM upto) RETURNING 1),
-         marks AS (DELETE FROM ${marksOf(table)} WHERE (pos, id) < (SELECT pos, id FROM upto))
+         marks AS (DELETE FROM ${marksTableOf(table)} WHERE (pos, id) < (SELECT pos, id FROM upto))
          SELECT count(*)::int AS deleted FROM gone`,
         [olderThanMs],
       );

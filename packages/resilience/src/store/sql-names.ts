@@ -7,8 +7,12 @@ export interface TableNames {
   readonly inbox: string;
 }
 
-/** The table that holds the messages of outbox table `outbox`'s rows. */
+/** The table that holds the messages of outbox table `outbox`'s rows (SQLite, and PostgreSQL's earlier layout). */
 export const payloadTableOf = (outbox: string): string => `${outbox}_payload`;
+/** PostgreSQL: how far the log `outbox` was published, and when. */
+export const marksTableOf = (outbox: string): string => `${outbox}_marks`;
+/** PostgreSQL: the lease of the relays reading the log `outbox`. */
+export const relayTableOf = (outbox: string): string => `${outbox}_relay`;
 
 /** @default prefix of every table the SQL stores create */
 export const DEFAULT_TABLE_PREFIX = 'humangov_';
@@ -38,7 +42,7 @@ export interface PostgresTableNames {
 
 export function postgresTableNames(prefix?: string): PostgresTableNames {
   const { outbox, inbox } = tableNames(prefix);
-  return { outbox, outboxMarks: `${outbox}_marks`, outboxRelay: `${outbox}_relay`, inbox };
+  return { outbox, outboxMarks: marksTableOf(outbox), outboxRelay: relayTableOf(outbox), inbox };
 }
 
 /** A Buffer view of bytes, without copying. */
