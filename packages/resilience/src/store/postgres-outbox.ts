@@ -168,13 +168,26 @@ export function readLog(copy: Buffer): LedgerEntry[] {
 
 /**
  * The outbox row of the tuple `reader` is at (a read's, or one packed for the relay's thread), its body a view of
- * `src`. Throws a `RangeError` on bytes that are not such a tuple.
+ * `src`. `known`: the tuple's entry, whose id and key `readLog` already decoded. Throws a `RangeError` on bytes that
+ * are not such a tuple.
  */
-export function readOutboxTuple(reader: BinaryCopyReader, src: Buffer, attempts: number): OutboxRow {
+export function readOutboxTuple(
+  reader: BinaryCopyReader,
+  src: Buffer,
+  attempts: number,
+  known?: Pick<LedgerEntry, 'id' | 'key'>,
+): OutboxRow {
   if (!reader.nextRow(READ_FIELDS)) throw new RangeError('expected an outbox row');
-  reader.skip(1); // pos
-  const id = reader.text();
-  const key = reader.text();
+  let id: string | null;
+  let key: string | null;
+  if (known) {
+    reader.skip(3); // pos, id, key
+    ({ id, key } = known);
+  } else {
+    reader.skip(1); // pos
+    id = reader.text();
+    key = reader.text();
+  }
   const createdMs = reader.float8();
   const channel = reader.text();
   const attributes = reader.text();
@@ -284,7 +297,7 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
     claimEntries,
     async claim(limit, leaseMs) {
       const entries = await claimEntries(limit, leaseMs);
-      return entries.map((e) => readOutboxTuple(new BinaryCopyReader(e.src, e.start), e.src, e.attempts));
+      return entries.map((e) => readOutboxTuple(new BinaryCopyReader(e.src, e.start), e.src, e.attempts, e));
     },
     async markPublished(ids) {
       const durable = ledger?.publish(ids);
