@@ -218,6 +218,30 @@ describe('outbox relay', () => {
     expect(events.some((e) => e.kind === 'lag')).toBe(true);
   });
 
+  it("hands back a leasing store's lease on close, and reports a failed hand-back", async () => {
+    const { store, relay, events } = setup();
+    let resigned = 0;
+    const leasing = Object.assign(Object.create(store.outbox) as typeof store.outbox, {
+      resign: async () => {
+        resigned++;
+        if (resigned > 1) throw new Error('database gone');
+      },
+    });
+    const first = relay({ store: leasing });
+    await first.start();
+    await first.close();
+    await first.close(); // idempotent: one hand-back
+    expect(resigned).toBe(1);
+    expect(events.filter((e) => e.kind === 'store-failed')).toEqual([]);
+
+    const second = relay({ store: leasing });
+    await second.start();
+    await second.close();
+    expect(
+      events.filter((e) => e.kind === 'store-failed').map((e) => e.kind === 'store-failed' && e.operation),
+    ).toEqual(['resign']);
+  });
+
   it('validates its options', () => {
     const { store } = setup();
     expect(() => createOutboxRelay({ store: store.outbox, transport: createMemoryTransport(), batchSize: 0 })).toThrow(

@@ -162,6 +162,20 @@ describe('PostgreSQL outbox horizon', () => {
     expect(ids(await store.outbox.claim(10, 60_000))).toEqual(['e1', 'e2', 'e3']);
   });
 
+  it('does not wait for an open transaction that only reads', async () => {
+    const store = await migrated('reader');
+    const reader = await pool.connect();
+    try {
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query(`SELECT count(*) FROM ${store.tables.outbox}`); // holds a snapshot, no transaction id
+      await store.transaction((tx) => store.outbox.add(tx, [message(1)]));
+      expect(ids(await store.outbox.claim(10, 60_000))).toEqual(['e1']);
+      await reader.query('COMMIT');
+    } finally {
+      reader.release();
+    }
+  });
+
   it('orders a row after one that committed before it was written, even when its transaction began first', async () => {
     const store = await migrated('causal');
     const early = await pool.connect();
