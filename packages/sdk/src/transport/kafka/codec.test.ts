@@ -75,4 +75,18 @@ describe('kafka codec (CloudEvents Kafka binding, binary mode)', () => {
     expect(Object.getPrototypeOf(decoded.attributes)).toBe(Object.prototype);
     expect(Object.keys(decoded.attributes)).toEqual(['__proto__']);
   });
+  it('writes and reads any number of distinct attribute names (past what it remembers) with the right names', () => {
+    // Extension attributes are open-ended: names beyond the codec's cache of known names are still mapped exactly.
+    const attributes: Record<string, string> = {};
+    for (let i = 0; i < 2_000; i++) attributes[`ext${i}`] = `v${i}`;
+    for (let round = 0; round < 2; round++) {
+      const record = toKafkaMessage({ ...sent, attributes });
+      expect(record.headers?.ce_ext1999).toBe('v1999');
+      expect(Object.keys(record.headers ?? {}).filter((name) => name.startsWith('ce_'))).toHaveLength(2_000);
+      const headers = Object.fromEntries(
+        Object.entries(record.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
+      );
+      expect(fromKafkaMessage({ key: null, value: null, headers }).attributes).toEqual(attributes);
+    }
+  });
 });
