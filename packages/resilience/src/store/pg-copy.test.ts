@@ -17,20 +17,26 @@ const tuple = (...fields: Buffer[]) => {
 };
 
 describe('BinaryCopyReader', () => {
-  it('reads text, NULLs, spans and numbers in order, and stops at the trailer', () => {
-    const float = Buffer.alloc(8);
-    float.writeDoubleBE(1_700_000_000_123.5);
-    const int = Buffer.alloc(4);
-    int.writeInt32BE(7);
+  it('reads text, NULLs, spans and timestamps in order, and stops at the trailer', () => {
+    // PostgreSQL's binary timestamp: microseconds since 2000-01-01, negative before it.
+    const micros = (iso: string, extra = 0) => {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigInt64BE(BigInt(Date.parse(iso) - Date.parse('2000-01-01T00:00:00Z')) * 1000n + BigInt(extra));
+      return bytes;
+    };
+    const later = micros('2026-11-27T08:15:30.123Z', 456);
+    const earlier = micros('1969-07-20T20:17:40.000Z');
     const reader = new BinaryCopyReader(
-      copyOf(tuple(field(Buffer.from('é 🌍')), field(null), field(Buffer.from([0, 255])), field(float), field(int))),
+      copyOf(
+        tuple(field(Buffer.from('é 🌍')), field(null), field(Buffer.from([0, 255])), field(later), field(earlier)),
+      ),
     );
     expect(reader.nextRow(5)).toBe(true);
     expect(reader.text()).toBe('é 🌍');
     expect(reader.text()).toBeNull();
     expect(reader.span()).toEqual([40, 42]); // 19 header, 2 count, 4 + 7 text, 4 NULL, 4 size
-    expect(reader.float8()).toBe(1_700_000_000_123.5);
-    expect(reader.int4()).toBe(7);
+    expect(reader.timestampMs()).toBeCloseTo(Date.parse('2026-11-27T08:15:30.123Z') + 0.456, 6);
+    expect(new Date(reader.timestampMs()).toISOString()).toBe('1969-07-20T20:17:40.000Z');
     expect(reader.nextRow(5)).toBe(false);
   });
 
@@ -42,7 +48,7 @@ describe('BinaryCopyReader', () => {
     expect(() => reader.text()).toThrow(RangeError);
     const wrongSize = new BinaryCopyReader(copyOf(tuple(field(Buffer.from('ab')))));
     wrongSize.nextRow(1);
-    expect(() => wrongSize.float8()).toThrow(/float8/);
+    expect(() => wrongSize.timestampMs()).toThrow(/timestamp/);
     const wrongCount = new BinaryCopyReader(copyOf(tuple(field(null), field(null))));
     expect(() => wrongCount.nextRow(3)).toThrow(/2 fields, expected 3/);
   });

@@ -104,12 +104,15 @@ class CopyOut implements Submittable {
   handlePortalSuspended(): void {}
 }
 
+/** 2000-01-01T00:00:00Z, where PostgreSQL's binary timestamps count from. */
+const POSTGRES_EPOCH_MS = 946_684_800_000;
+
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /**
- * Reads the tuples of a binary COPY in order: `nextRow(columns)`, then one read per column (`text`, `span`, `float8`,
- * `int4`; `text` and `span` give `null` for SQL NULL). Malformed input throws a `RangeError` (the buffer's bounds
- * are checked on every read).
+ * Reads the tuples of a binary COPY in order: `nextRow(columns)`, then one read per column (`text`, `span`,
+ * `timestampMs`; `text` and `span` give `null` for SQL NULL). Malformed input throws a `RangeError` (the buffer's
+ * bounds are checked on every read).
  */
 export class BinaryCopyReader {
   private offset: number;
@@ -161,14 +164,12 @@ export class BinaryCopyReader {
     return end < 0 ? null : this.buf.toString('utf8', end - this.size, end);
   }
 
-  float8(): number {
-    if (this.field() < 0 || this.size !== 8) throw new RangeError('expected a float8 field');
-    return this.buf.readDoubleBE(this.offset - 8);
-  }
-
-  int4(): number {
-    if (this.field() < 0 || this.size !== 4) throw new RangeError('expected an int4 field');
-    return this.buf.readInt32BE(this.offset - 4);
+  /** A `timestamp` or `timestamptz` field as epoch milliseconds (its binary form: microseconds since 2000). */
+  timestampMs(): number {
+    if (this.field() < 0 || this.size !== 8) throw new RangeError('expected a timestamp field');
+    const at = this.offset - 8;
+    const micros = this.buf.readInt32BE(at) * 2 ** 32 + this.buf.readUInt32BE(at + 4);
+    return micros / 1000 + POSTGRES_EPOCH_MS;
   }
 
   /** Moves past the next field; returns where it ends, or -1 for NULL. */

@@ -126,24 +126,28 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
  * The read of a claim: up to `limit` rows past `after` and below the horizon, in log order, if `holder` still holds
  * the lease in `epoch` (it then records the furthest row claimed). Literals only (it runs as a COPY); the caller
  * validates them. Its columns: see `readOutboxTuple`.
+ *
+ * The furthest row comes from the primary key alone, and the rows are then read once, in index order: the same
+ * rows, since every part of one statement sees the same snapshot. Materializing the batch to find its last row
+ * copied every row's bytes and sorted them again, ~1.5 us of the server's CPU per row; and `created_at` goes out
+ * as the timestamp's own 8 bytes rather than through numeric arithmetic.
  */
 export function readStatement(table: string, after: Position, limit: number, holder: string, epoch: string): string {
-  return `WITH batch AS MATERIALIZED (
-      SELECT l.pos, l.id, l.key, l.created_at, l.channel, l.attributes, l.content_type, l.headers, l.body
-      FROM ${table} AS l
-      WHERE (l.pos, l.id) > (${after.pos}, ${after.id}) AND l.pos < ${HORIZON}
-      ORDER BY l.pos, l.id LIMIT ${limit}),
-    last AS (SELECT pos, id FROM batch ORDER BY pos DESC, id DESC LIMIT 1),
+  // Qualified: a bare \`pos\` in the outer ORDER BY would name the output column, \`pos::text\`, and sort as text.
+  const range = `(l.pos, l.id) > (${after.pos}, ${after.id}) AND l.pos < ${HORIZON}`;
+  return `WITH last AS (
+      SELECT b.pos, b.id FROM (SELECT l.pos, l.id FROM ${table} AS l WHERE ${range} ORDER BY l.pos, l.id LIMIT ${limit}) AS b
+      ORDER BY b.pos DESC, b.id DESC LIMIT 1),
     held AS (
       UPDATE ${relayTableOf(table)} AS r SET
         high_pos = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.pos ELSE r.high_pos END,
         high_id = CASE WHEN (r.high_pos, r.high_id) < (last.pos, last.id) THEN last.id ELSE r.high_id END
       FROM last WHERE r.holder = '${holder}' AND r.epoch = ${epoch}
       RETURNING 1)
-    SELECT b.pos::text, b.id::text, b.key, (extract(epoch FROM b.created_at) * 1000)::float8, b.channel,
-      b.attributes::text, b.content_type, b.headers::text, b.body
-    FROM batch AS b WHERE EXISTS (SELECT 1 FROM held)
-    ORDER BY b.pos, b.id`;
+    SELECT l.pos::text, l.id::text, l.key, l.created_at, l.channel, l.attributes::text, l.content_type,
+      l.headers::text, l.body
+    FROM ${table} AS l WHERE ${range} AND EXISTS (SELECT 1 FROM held)
+    ORDER BY l.pos, l.id LIMIT ${limit}`;
 }
 
 const READ_FIELDS = 9;
@@ -188,7 +192,7 @@ export function readOutboxTuple(
     id = reader.text();
     key = reader.text();
   }
-  const createdMs = reader.float8();
+  const createdMs = reader.timestampMs();
   const channel = reader.text();
   const attributes = reader.text();
   const contentType = reader.text();
