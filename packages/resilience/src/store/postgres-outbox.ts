@@ -133,10 +133,11 @@ export async function migratePostgresOutbox(tx: ClientBase, table: string): Prom
  * as the timestamp's own 8 bytes rather than through numeric arithmetic.
  */
 export function readStatement(table: string, after: Position, limit: number, holder: string, epoch: string): string {
-  // Qualified: a bare \`pos\` in the outer ORDER BY would name the output column, \`pos::text\`, and sort as text.
+  // Qualified: a bare pos in the outer ORDER BY would name the output column (pos::text) and sort as text.
   const range = `(l.pos, l.id) > (${after.pos}, ${after.id}) AND l.pos < ${HORIZON}`;
   return `WITH last AS (
-      SELECT b.pos, b.id FROM (SELECT l.pos, l.id FROM ${table} AS l WHERE ${range} ORDER BY l.pos, l.id LIMIT ${limit}) AS b
+      SELECT b.pos, b.id
+      FROM (SELECT l.pos, l.id FROM ${table} AS l WHERE ${range} ORDER BY l.pos, l.id LIMIT ${limit}) AS b
       ORDER BY b.pos DESC, b.id DESC LIMIT 1),
     held AS (
       UPDATE ${relayTableOf(table)} AS r SET

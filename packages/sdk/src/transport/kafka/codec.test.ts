@@ -75,6 +75,7 @@ describe('kafka codec (CloudEvents Kafka binding, binary mode)', () => {
     expect(Object.getPrototypeOf(decoded.attributes)).toBe(Object.prototype);
     expect(Object.keys(decoded.attributes)).toEqual(['__proto__']);
   });
+
   it('writes and reads any number of distinct attribute names (past what it remembers) with the right names', () => {
     // Extension attributes are open-ended: names beyond the codec's cache of known names are still mapped exactly.
     const attributes: Record<string, string> = {};
