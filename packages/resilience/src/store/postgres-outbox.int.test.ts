@@ -125,6 +125,38 @@ describe('PostgreSQL outbox claim', () => {
     await own.end();
   });
 
+  it("with pg's query_timeout, a claim on a connection that stops answering fails, and the next one gets another", async () => {
+    const own = new pg.Pool({ connectionString: DATABASE_URL, max: 1, query_timeout: 300 });
+    own.on('error', () => {});
+    const store = await migrated('hung', own);
+    const table = store.tables.outbox;
+    await store.transaction((tx) => store.outbox.add(tx, [message(1), message(2)]));
+    const locker = await pool.connect();
+    let stopped: number | undefined;
+    try {
+      // The read waits on a lock, then its server process is stopped: a connection that never answers again.
+      await locker.query(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      const started = Date.now();
+      await expect(store.outbox.claim(10, 60_000)).rejects.toThrow(/timeout/i);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const { rows } = await pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+        [`COPY (%${table}%`],
+      );
+      stopped = rows[0]?.pid;
+      expect(stopped).toBeDefined();
+      process.kill(stopped!, 'SIGSTOP');
+      await locker.query('ROLLBACK');
+      // Given back to the pool, the hung connection would take this claim too and time out again.
+      expect(ids(await store.outbox.claim(10, 60_000))).toEqual(['e1', 'e2']);
+    } finally {
+      if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
+    await own.end();
+  });
+
   it('reads through the primary key, however many published rows retention keeps', async () => {
     const store = await migrated('plan');
     const table = store.tables.outbox;

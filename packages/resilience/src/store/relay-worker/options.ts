@@ -12,7 +12,8 @@ export interface SqliteRelayStoreOptions {
 export interface PostgresRelayStoreOptions {
   /**
    * `pg.Pool` options for the worker's own pool (connectionString, ssl, max...): plain values only, no functions
-   * (a password function cannot cross to the worker). @default { max: 4 }
+   * (a password function cannot cross to the worker). `query_timeout` fails a statement that gets no answer and
+   * drops its connection. @default { max: 4, query_timeout: 30_000 }
    */
   readonly pool: Readonly<Record<string, unknown>>;
   /** Prefix of the tables, as given to `createPostgresStore`. @default 'humangov_' */

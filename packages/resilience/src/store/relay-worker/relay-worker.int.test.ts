@@ -81,4 +81,32 @@ describe('a relay-store worker that dies', () => {
       await store.close();
     }
   });
+
+  it("fails a claim that gets no answer within the pool's query_timeout, and the next claim works", async () => {
+    const own = createPostgresStore({ pool, tablePrefix: `${tablePrefix}t_` });
+    await own.migrate();
+    const store = createWorkerRelayStore(
+      {
+        kind: 'postgres',
+        options: { pool: { connectionString: DATABASE_URL, query_timeout: 300 }, tablePrefix: `${tablePrefix}t_` },
+      },
+      (spec) => new Worker(new URL('../../../dist/relay-worker.js', import.meta.url), { workerData: spec }),
+    );
+    const locker = await pool.connect();
+    try {
+      const body = new TextEncoder().encode('1');
+      await own.transaction((tx) =>
+        own.outbox.add(tx, [{ channel: 'c', key: 'k', attributes: { id: 'e1' }, headers: {}, body }]),
+      );
+      await locker.query(`BEGIN; LOCK TABLE ${own.tables.outbox} IN ACCESS EXCLUSIVE MODE`);
+      await expect(store.claim(10, 30_000)).rejects.toThrow(/timeout/i);
+      await locker.query('ROLLBACK');
+      expect((await store.claim(10, 30_000)).map((r) => r.attributes.id)).toEqual(['e1']);
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+      await store.close();
+      await pool.query(`DROP TABLE IF EXISTS ${Object.values(own.tables).join(', ')}`);
+    }
+  });
 });

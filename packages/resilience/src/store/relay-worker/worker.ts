@@ -19,7 +19,11 @@ interface Opened {
   close(): Promise<void>;
 }
 
-const DEFAULT_POOL = { max: 4 };
+/**
+ * A statement with no answer for 30 s fails and its connection is dropped (pg's `query_timeout`): a connection that
+ * hangs without being closed would otherwise hold up every later claim. A claim takes milliseconds.
+ */
+const DEFAULT_POOL = { max: 4, query_timeout: 30_000 };
 
 async function open(spec: StoreSpec): Promise<Opened> {
   if (spec.kind === 'sqlite') {
