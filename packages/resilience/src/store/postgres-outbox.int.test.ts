@@ -50,6 +50,19 @@ const message = (n: number, key = 'a') => ({
 
 const ids = (rows: readonly { attributes: Readonly<Record<string, string>> }[]) => rows.map((r) => r.attributes.id);
 
+/** The server process of a claim's read that waits on a lock on `table` (polled until there is one). */
+const readWaitingOn = async (table: string): Promise<number> => {
+  for (let tries = 0; tries < 200; tries++) {
+    const { rows } = await pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [`COPY (%${table}%`],
+    );
+    if (rows[0]) return rows[0].pid;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no claim read waits on ${table}`);
+};
+
 describe('PostgreSQL outbox claim', () => {
   it('reads every field back through its binary COPY, on the relay thread and packed for the worker', async () => {
     const store = await migrated('copy');
@@ -105,17 +118,7 @@ describe('PostgreSQL outbox claim', () => {
         () => 'claimed',
         (error: unknown) => error,
       );
-      let pid: number | undefined;
-      for (let tries = 0; pid === undefined && tries < 200; tries++) {
-        const { rows } = await pool.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`COPY (%${table}%`],
-        );
-        pid = rows[0]?.pid;
-        if (pid === undefined) await new Promise((r) => setTimeout(r, 10));
-      }
-      expect(pid).toBeDefined();
-      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      await pool.query('SELECT pg_terminate_backend($1)', [await readWaitingOn(table)]);
       expect(await claiming).toBeInstanceOf(Error);
     } finally {
       await locker.query('ROLLBACK');
@@ -139,13 +142,8 @@ describe('PostgreSQL outbox claim', () => {
       const started = Date.now();
       await expect(store.outbox.claim(10, 60_000)).rejects.toThrow(/timeout/i);
       expect(Date.now() - started).toBeLessThan(5_000);
-      const { rows } = await pool.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-        [`COPY (%${table}%`],
-      );
-      stopped = rows[0]?.pid;
-      expect(stopped).toBeDefined();
-      process.kill(stopped!, 'SIGSTOP');
+      stopped = await readWaitingOn(table);
+      process.kill(stopped, 'SIGSTOP');
       await locker.query('ROLLBACK');
       // Given back to the pool, the hung connection would take this claim too and time out again.
       expect(ids(await store.outbox.claim(10, 60_000))).toEqual(['e1', 'e2']);
