@@ -1,6 +1,7 @@
 /**
  * A relay-store worker that dies (PostgreSQL at DATABASE_URL): calls in flight fail with a typed error, the next call
- * starts a new worker, and a relay that listened is listening again and woken. Tables get a run-unique prefix.
+ * starts a new worker, and a relay that listened is listening again and woken. A worker whose connection stops
+ * answering fails the claim after the pool's `query_timeout`. Tables get a run-unique prefix.
  */
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
@@ -81,7 +82,9 @@ describe('a relay-store worker that dies', () => {
       await store.close();
     }
   });
+});
 
+describe('a relay-store worker whose connection stops answering', () => {
   it("fails a claim that gets no answer within the pool's query_timeout, and the next claim works", async () => {
     const own = createPostgresStore({ pool, tablePrefix: `${tablePrefix}t_` });
     await own.migrate();
