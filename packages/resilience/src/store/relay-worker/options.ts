@@ -19,3 +19,14 @@ export interface PostgresRelayStoreOptions {
   /** Prefix of the tables, as given to `createPostgresStore`. @default 'humangov_' */
   readonly tablePrefix?: string;
 }
+
+/**
+ * The options of the worker's pool: the caller's over the defaults. A statement with no answer for 30 s fails and its
+ * connection is dropped (pg's `query_timeout`): a connection that hangs without being closed would otherwise hold up
+ * every later claim. A claim takes milliseconds.
+ */
+export const relayPoolOptions = (pool: PostgresRelayStoreOptions['pool']): Record<string, unknown> => ({
+  max: 4,
+  query_timeout: 30_000,
+  ...pool,
+});

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isResilienceError } from '../../errors.js';
 import { createSqliteRelayStore, createSqliteStore } from '../../sqlite.js';
 import type { SqliteTextRow } from '../sqlite-outbox.js';
+import { relayPoolOptions } from './options.js';
 import { packTextRows, unpackRows } from './packing.js';
 
 const row = (id: string, body: Uint8Array, extra: Partial<SqliteTextRow> = {}): SqliteTextRow => ({
@@ -92,5 +93,16 @@ describe('createSqliteRelayStore', () => {
     await relayStore.close(); // idempotent
     await expect(relayStore.lag()).rejects.toThrow(/closed/);
     db.close();
+  });
+});
+
+describe('the PostgreSQL relay-store worker pool', () => {
+  it("bounds every statement with pg's query_timeout of 30 s unless the caller sets its own", () => {
+    expect(relayPoolOptions({ connectionString: 'postgres://x' })).toEqual({
+      max: 4,
+      query_timeout: 30_000,
+      connectionString: 'postgres://x',
+    });
+    expect(relayPoolOptions({ query_timeout: 300, max: 8 })).toMatchObject({ query_timeout: 300, max: 8 });
   });
 });

@@ -9,6 +9,7 @@ import { createPostgresStore } from '../postgres.js';
 import type { PostgresOutboxStore } from '../postgres-outbox.js';
 import { tableNames } from '../sql-names.js';
 import { sqliteOutbox } from '../sqlite-outbox.js';
+import { relayPoolOptions } from './options.js';
 import { type Packing, packTextRows, packTuples } from './packing.js';
 import type { RemoteError, Reply, Request, StoreSpec } from './protocol.js';
 
@@ -18,12 +19,6 @@ interface Opened {
   claim(limit: number, leaseMs: number): Promise<Packing>;
   close(): Promise<void>;
 }
-
-/**
- * A statement with no answer for 30 s fails and its connection is dropped (pg's `query_timeout`): a connection that
- * hangs without being closed would otherwise hold up every later claim. A claim takes milliseconds.
- */
-const DEFAULT_POOL = { max: 4, query_timeout: 30_000 };
 
 async function open(spec: StoreSpec): Promise<Opened> {
   if (spec.kind === 'sqlite') {
@@ -39,7 +34,7 @@ async function open(spec: StoreSpec): Promise<Opened> {
   }
   const pg = await import('pg');
   const Pool = (pg.default ?? pg).Pool;
-  const pool = new Pool({ ...DEFAULT_POOL, ...spec.options.pool });
+  const pool = new Pool(relayPoolOptions(spec.options.pool));
   pool.on('error', () => {}); // an idle client dropped by the server: the next query gets a new one
   const store = createPostgresStore({
     pool,
