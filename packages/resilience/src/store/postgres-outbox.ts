@@ -12,7 +12,7 @@
  *
  * So a claim is one read (a binary COPY), a mark one insert per batch (`<table>_marks`: the new position and when),
  * and nothing is written per row after `add`: against leasing and marking each row (a row lock, an update and a
- * mark per row), the database spends ~6 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
+ * mark per row), the database spends ~5 us per event instead of 21 to 31 (see docs/benchmarks/resilience.md).
  *
  * One relay reads the log at a time: it holds the lease in `<table>_relay` (one row: holder, epoch, until, and the
  * furthest row it claimed). Another relay takes over when the lease ends, or at once when the holder resigns (a
@@ -355,16 +355,16 @@ export function postgresOutbox(pool: Pool, table: string, notifyChannel: string)
 /** Reconnect pause of the LISTEN client after its connection broke. */
 const RELISTEN_MS = 1_000;
 
-/**
- * LISTENs on a client of its own, held from the pool while listening. When its connection breaks it reconnects
- * every second until stopped, and calls `onNotify` after each reconnect (a notification may have been missed).
- */
 /** Our listeners off a client going back to the pool (it handles an idle client's errors itself). */
 function detach(c: PoolClient): void {
   c.removeAllListeners('notification');
   c.removeAllListeners('error');
 }
 
+/**
+ * LISTENs on a client of its own, held from the pool while listening. When its connection breaks it reconnects
+ * every second until stopped, and calls `onNotify` after each reconnect (a notification may have been missed).
+ */
 async function listen(pool: Pool, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
   let stopped = false;
   let client: PoolClient | undefined;
@@ -380,7 +380,7 @@ async function listen(pool: Pool, channel: string, onNotify: () => void): Promis
       // After stop() the client is back in the pool, which handles its errors: never release it twice.
       if (broken || client !== c) return;
       broken = true;
-      if (client === c) client = undefined;
+      client = undefined;
       c.release(true);
       if (!stopped) timer = setTimeout(retry, RELISTEN_MS);
     });
