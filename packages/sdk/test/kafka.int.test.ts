@@ -4,7 +4,7 @@
  * faults (freeze, restart) in kafka.fault.test.ts.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { IHeaders } from 'kafkajs';
+import { type IHeaders, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSdkError } from '../src/errors.js';
 import { createKafkaTransport, type KafkaTransportEvent } from '../src/kafka.js';
@@ -127,6 +127,40 @@ describe('kafka transport: publishing', { timeout: 20_000 }, () => {
       expect(offset?.high).toBe('1');
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('puts each key on the partition other Kafka clients pick for it (murmur2), from publish and publishBatch', async () => {
+    const topic = unique('partitions');
+    const transport = track(createKafkaTransport({ brokers }));
+    await transport.provision(new Map([[topic, { kafka: { topic, partitions: 6 } }]]));
+    const keys = Array.from({ length: 60 }, (_, i) => (i % 2 ? `citizen-${i}` : `ünïcode-${i}-✓`));
+    await Promise.all(keys.slice(0, 30).map((key) => transport.publish(message(topic, `p-${key}`, { key }))));
+    await transport.publishBatch(keys.slice(30).map((key) => message(topic, `b-${key}`, { key })));
+
+    const expected = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: 6 }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    const consumer = rawKafka().consumer({ groupId: unique('raw'), maxWaitTimeInMs: 100 });
+    const seen = new Map<string, number>();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message: m }) => void seen.set(m.key?.toString() ?? '', partition),
+    });
+    try {
+      await waitFor('every record', () => (seen.size === keys.length ? seen : undefined));
+      for (const key of keys) {
+        expect(seen.get(key), key).toBe(expected({ topic, partitionMetadata, message: { key, value: null } }));
+      }
+      expect(new Set(seen.values()).size).toBe(6); // the keys spread over every partition
+    } finally {
+      await consumer.disconnect();
     }
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { murmur2, partitionOf } from './memory/hash.js';
 import { createMemoryBroker, createMemoryTransport } from './memory.js';
 import type { ReceivedMessage, SubscriptionSpec, Transport, TransportMessage } from './port.js';
 
@@ -49,20 +48,6 @@ const realSetImmediate = globalThis.setImmediate;
 const tick = () => new Promise((resolve) => realSetImmediate(resolve));
 
 describe('memory transport: partitions', () => {
-  it('hashes keys like Kafka’s default partitioner (murmur2 values from kafkajs)', () => {
-    const kafkajs: [string, number][] = [
-      ['', 275646681],
-      ['a', -1563381124],
-      ['abc', 479470107],
-      ['abcd', -1323649548],
-      ['citizen-42', -2077400460],
-      ['ünïcode ✓', 1435552901],
-      ['application-0001', -1674117794],
-    ];
-    for (const [key, hash] of kafkajs) expect(murmur2(encoder.encode(key)), key).toBe(hash);
-    expect(['key-1', 'key-2', 'key-3', 'key-4', 'key-5'].map((k) => partitionOf(k, 4))).toEqual([0, 2, 3, 1, 0]);
-  });
-
   it('puts a key on partition murmur2(key) % N with growing offsets, and key-less messages round robin', async () => {
     const transport = createMemoryTransport();
     const { got } = await record(transport, { group: 'g', channels: ['c'] });

@@ -1,6 +1,7 @@
-import { type Kafka, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { ConnectionError } from '../../errors.js';
 import type { ResolvedKafkaOptions } from './options.js';
+import { murmur2Partitioner } from './partitioner.js';
 import { type Scrub, scrubError } from './scrub.js';
 
 /**
@@ -48,8 +49,9 @@ export function createProducerPool(kafka: Kafka, options: ResolvedKafkaOptions, 
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      // Java-compatible murmur2 partitioning: the same key lands on the same partition as with other clients.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Java-compatible murmur2 partitioning (the same key lands on the same partition as with other clients),
+      // computed without kafkajs's per-record cost.
+      createPartitioner: murmur2Partitioner,
       // Bounded: the confirm timeout answers the caller anyway, and a replaced producer must stop eventually.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
     });

@@ -1,5 +1,5 @@
+import { partitionOf } from '../partition.js';
 import { GroupChannel, type Member } from './consumer-group.js';
-import { partitionOf } from './hash.js';
 import { type StoredRecord, Topic } from './log.js';
 
 /** Where topics are created on first use. */
