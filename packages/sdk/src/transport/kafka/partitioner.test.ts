@@ -44,7 +44,7 @@ describe('the Kafka producer partitioner', () => {
     }
   });
 
-  it('keeps a partition the record names, even past the key’s own', () => {
+  it('keeps the partition a record names, whatever its key', () => {
     const partition = murmur2Partitioner();
     const partitionMetadata = metadata(6);
     expect(
