@@ -1,5 +1,5 @@
 import { BulkheadRejectedError } from '../errors.js';
-import { neverAborted, type Policy, type PolicyFn } from './policy.js';
+import { contextFor, type Policy, type PolicyFn } from './policy.js';
 
 export interface BulkheadOptions {
   /** Calls that may run at once. */
@@ -33,8 +33,8 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
   let running = 0;
   const queue: Waiter[] = [];
 
-  const acquire = (signal: AbortSignal): Promise<void> => {
-    signal.throwIfAborted();
+  const acquire = (signal: AbortSignal | undefined): Promise<void> => {
+    signal?.throwIfAborted();
     if (running < maxConcurrent) {
       running++;
       return Promise.resolve();
@@ -43,16 +43,16 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         queue.splice(queue.indexOf(waiter), 1);
-        reject(signal.reason);
+        reject(signal?.reason);
       };
       const waiter: Waiter = {
         start: () => {
-          signal.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
       };
       queue.push(waiter);
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   };
 
@@ -71,10 +71,9 @@ export function bulkhead(options: BulkheadOptions): BulkheadPolicy {
       return queue.length;
     },
     async execute<T>(fn: PolicyFn<T>, outer?: AbortSignal): Promise<T> {
-      const signal = outer ?? neverAborted();
-      await acquire(signal);
+      await acquire(outer);
       try {
-        return await fn({ signal, attempt: 1 });
+        return await fn(contextFor(outer, 1));
       } finally {
         release();
       }

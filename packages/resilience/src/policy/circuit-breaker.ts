@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { BrokenCircuitError } from '../errors.js';
 import { type BreakerKind, createWindow, type WindowSnapshot, type WindowStats } from './breaker-window.js';
 import { createListeners } from './listeners.js';
-import { neverAborted, type Policy, type PolicyFn } from './policy.js';
+import { contextFor, type Policy, type PolicyFn } from './policy.js';
 
 export type { BreakerKind, WindowSnapshot } from './breaker-window.js';
 
@@ -156,13 +156,12 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
       }
       const period = generation;
       const startedAt = clock.now();
-      const signal = outer ?? neverAborted();
       try {
-        const value = await fn({ signal, attempt: 1 });
+        const value = await fn(contextFor(outer, 1));
         settle(period, probe, startedAt, false);
         return value;
       } catch (error) {
-        settle(period, probe, startedAt, signal.aborted || !isFailure(error) ? undefined : true);
+        settle(period, probe, startedAt, outer?.aborted || !isFailure(error) ? undefined : true);
         throw error;
       }
     },

@@ -1,4 +1,4 @@
-import { neverAborted, type Policy, type PolicyFn } from './policy.js';
+import { contextFor, type Policy, type PolicyFn } from './policy.js';
 
 export interface FallbackOptions {
   /** Which failures to replace. @default every failure, except when the caller's own signal aborted */
@@ -20,11 +20,10 @@ export function fallback<F>(valueOrFn: unknown, options: FallbackOptions = {}): 
 
   return {
     async execute<T>(fn: PolicyFn<T>, outer?: AbortSignal): Promise<T | F> {
-      const signal = outer ?? neverAborted();
       try {
-        return await fn({ signal, attempt: 1 });
+        return await fn(contextFor(outer, 1));
       } catch (error) {
-        if (signal.aborted || !when(error)) throw error;
+        if (outer?.aborted || !when(error)) throw error;
         return replace(error);
       }
     },

@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { isResilienceError, RetryExhaustedError } from '../errors.js';
 import { decorrelatedJitter, fullJitter, type Jitter } from './backoff.js';
 import { createListeners } from './listeners.js';
-import { neverAborted, type Policy, type PolicyFn } from './policy.js';
+import { contextFor, type Policy, type PolicyFn } from './policy.js';
 
 export interface RetryOptions {
   /** Calls in all, the first included. @default 3 */
@@ -76,15 +76,14 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
   return {
     onRetry: listeners.add,
     async execute<T>(fn: PolicyFn<T>, outer?: AbortSignal): Promise<T> {
-      const signal = outer ?? neverAborted();
       const start = clock.now();
       let previousDelay = backoff.initialDelayMs;
       for (let attempt = 1; ; attempt++) {
-        signal.throwIfAborted();
+        outer?.throwIfAborted();
         try {
-          return await fn({ signal, attempt });
+          return await fn(contextFor(outer, attempt));
         } catch (error) {
-          if (signal.aborted) throw signal.reason;
+          if (outer?.aborted) throw outer.reason;
           if (!retryable(error)) throw error;
           const elapsedMs = clock.now() - start;
           if (attempt >= maxAttempts) throw new RetryExhaustedError({ attempts: attempt, elapsedMs }, { cause: error });
@@ -98,7 +97,7 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
             throw new RetryExhaustedError({ attempts: attempt, elapsedMs }, { cause: error });
           }
           listeners.emit({ attempt, error, delayMs });
-          await clock.sleep(delayMs, signal);
+          await clock.sleep(delayMs, outer);
         }
       }
     },
