@@ -56,7 +56,7 @@ export function wrap<const P extends readonly Policy<any>[]>(...policies: P): Wr
     execute<T>(fn: PolicyFn<T>, signal?: AbortSignal): Promise<T> {
       const run = (index: number, attempt: number, s: AbortSignal | undefined): Promise<T> => {
         const policy = policies[index];
-        if (policy === undefined) return noop.execute(() => fn(contextFor(s, attempt)), s);
+        if (policy === undefined) return once(fn, s, attempt);
         return policy.execute((c: PolicyContext) => run(index + 1, attempt + c.attempt - 1, signalOf(c)), s);
       };
       return run(0, 1, signal);
@@ -66,10 +66,13 @@ export function wrap<const P extends readonly Policy<any>[]>(...policies: P): Wr
 
 /** Runs fn once, as is. Useful as a default where a policy is optional. */
 export const noop: Policy = {
-  async execute(fn, signal) {
-    return fn(contextFor(signal, 1));
-  },
+  execute: (fn, signal) => once(fn, signal, 1),
 };
+
+/** fn called once with its context; a throw becomes a rejection. */
+async function once<T>(fn: PolicyFn<T>, signal: AbortSignal | undefined, attempt: number): Promise<T> {
+  return fn(contextFor(signal, attempt));
+}
 
 /**
  * The context a policy hands fn: the caller's signal, or, when the caller gave none, a fresh signal that never
